@@ -1,0 +1,449 @@
+/*
+ * cix — composite indices of regional economies.
+ *
+ * Public C API. Everything the library exports is declared here (and in
+ * cix/version.h, which this header includes).
+ *
+ * Conventions
+ * -----------
+ * - One prefix: cix_ for functions and types, CIX_ for macros and enum values.
+ * - Opaque handles come in create/free pairs; every *_free() accepts NULL.
+ * - Functions that can fail return a cix_status and take a last argument
+ *   `cix_error *err` that may be NULL. On failure *err is filled with the
+ *   status, a message and, where known, the file, line, column, indicator,
+ *   region and year the problem concerns. On success *err is left untouched.
+ * - There is no global mutable state: two handles may be used from two
+ *   threads at the same time. A single handle must not be used from two
+ *   threads at once.
+ * - Memory: a handle allocates through the cix_allocator given when it was
+ *   created (NULL = the C library's malloc/realloc/free). Every allocation
+ *   failure returns CIX_ENOMEM and leaves no leak and no half-built output.
+ * - Numbers are read and written independently of the process locale.
+ * - Missing values are NaN.
+ *
+ * Storage layout of a panel
+ * -------------------------
+ * A panel has nrows rows, one per (region, year), in input order, and
+ * nindicators columns. Values are stored column-major: the column of
+ * indicator j is a contiguous array of nrows doubles, at
+ * cix_panel_column(p, j). Column-wise statistics (min, max, sums) are one
+ * sequential pass over a column, and the whole matrix is a Fortran-order
+ * nrows x nindicators matrix with leading dimension nrows, ready for BLAS
+ * (a covariance is one DSYRK with trans = 'T').
+ */
+#ifndef CIX_H
+#define CIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cix/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && !defined(CIX_STATIC)
+#  ifdef CIX_BUILDING
+#    define CIX_API __declspec(dllexport)
+#  else
+#    define CIX_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) || defined(__clang__)
+#  define CIX_API __attribute__((visibility("default")))
+#else
+#  define CIX_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status and error detail                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Status codes. The numeric values are frozen: new codes are only appended. */
+typedef enum cix_status {
+    CIX_OK = 0,
+    CIX_ENOMEM = 1,      /* an allocation failed */
+    CIX_EINVAL = 2,      /* invalid argument or option (a programming or usage error) */
+    CIX_EIO = 3,         /* a file could not be opened, read or written */
+    CIX_EPARSE = 4,      /* malformed input file (CSV syntax, encoding, header) */
+    CIX_EDATA = 5,       /* well-formed input whose values a method cannot use
+                            (missing cell, negative value for entropy, ...) */
+    CIX_EDEGENERATE = 6, /* degenerate statistic: constant indicator, zero sum */
+    CIX_ENUMERIC = 7,    /* numerical failure: LAPACK error, no convergence */
+    CIX_EUNSUPPORTED = 8 /* valid request that this build does not implement */
+} cix_status;
+
+/* Number of status codes; cix_strerror() knows all of them. */
+#define CIX_STATUS_COUNT 9
+
+/* Fixed-size buffers so that filling an error never allocates. */
+#define CIX_ERROR_NAME_MAX 128
+#define CIX_ERROR_FILE_MAX 512
+#define CIX_ERROR_MESSAGE_MAX 512
+
+/* Marks "no year" in cix_error.year and in panels without a year column. */
+#define CIX_NO_YEAR INT32_MIN
+
+/*
+ * Per-call error detail. Fields that do not apply are empty strings, 0 for
+ * line/column, and CIX_NO_YEAR for year. Line and column are 1-based.
+ * `message` says what is wrong and, where possible, how to fix it.
+ */
+typedef struct cix_error {
+    cix_status status;
+    char file[CIX_ERROR_FILE_MAX];
+    uint64_t line;
+    uint64_t column;
+    char indicator[CIX_ERROR_NAME_MAX];
+    char region[CIX_ERROR_NAME_MAX];
+    int32_t year;
+    char message[CIX_ERROR_MESSAGE_MAX];
+} cix_error;
+
+/* Static description of a status ("out of memory", ...). Never NULL; an
+ * unknown value gives "unknown status". */
+CIX_API const char *cix_strerror(cix_status status);
+
+/* Resets *err to "no error" (status CIX_OK, empty fields). NULL is a no-op. */
+CIX_API void cix_error_clear(cix_error *err);
+
+/*
+ * Writes a one-line human-readable description of *err into buf (always
+ * NUL-terminated when size > 0), e.g.
+ *   "data.csv:12:4: indicator 'gdp', region 'Hebei', year 2020: ..."
+ * Returns the length the full text needs, like snprintf.
+ */
+CIX_API size_t cix_error_format(const cix_error *err, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Runtime version: CIX_VERSION_NUMBER of the library actually linked. */
+CIX_API unsigned cix_version_number(void);
+/* Runtime version string, e.g. "0.1.0". Static storage. */
+CIX_API const char *cix_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Allocator                                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A user allocator. All three functions must be set. `realloc_fn` follows
+ * C realloc semantics (ptr may be NULL). `ud` is passed through unchanged.
+ * Handles keep a copy of the struct, not the pointer.
+ */
+typedef struct cix_allocator {
+    void *(*malloc_fn)(void *ud, size_t size);
+    void *(*realloc_fn)(void *ud, void *ptr, size_t size);
+    void (*free_fn)(void *ud, void *ptr);
+    void *ud;
+} cix_allocator;
+
+/* ------------------------------------------------------------------------ */
+/* Panel                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct cix_panel cix_panel;
+
+/*
+ * Creates a panel of nrows rows and nindicators indicators, every value NaN,
+ * every region and indicator name empty, every year CIX_NO_YEAR.
+ * has_year: 1 if rows carry a year (a panel), 0 for a cross-section.
+ * alloc may be NULL. nrows and nindicators may be 0 only for an empty panel.
+ * Errors: CIX_EINVAL (nrows*nindicators overflows), CIX_ENOMEM.
+ * Complexity: O(nrows * nindicators) to set the NaNs.
+ */
+CIX_API cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
+                                    const cix_allocator *alloc, cix_panel **out,
+                                    cix_error *err);
+
+/* Frees a panel and everything it owns. NULL is a no-op. */
+CIX_API void cix_panel_free(cix_panel *p);
+
+/*
+ * Sets row `row`'s region name (UTF-8, copied) and year (ignored for a
+ * cross-section). Rows of the same region must use the same name; region
+ * identity is by exact byte equality of the name.
+ * Errors: CIX_EINVAL (row out of range, name NULL or empty or not UTF-8),
+ * CIX_ENOMEM. O(len(name)) amortized.
+ */
+CIX_API cix_status cix_panel_set_row(cix_panel *p, size_t row, const char *region,
+                                     int32_t year, cix_error *err);
+
+/* Sets indicator j's name (UTF-8, copied). Errors as cix_panel_set_row. */
+CIX_API cix_status cix_panel_set_indicator(cix_panel *p, size_t j, const char *name,
+                                           cix_error *err);
+
+/*
+ * Checks that the panel is complete and consistent: every region and
+ * indicator named, indicator names unique, no duplicate (region, year) row
+ * (or duplicate region in a cross-section), no infinite value.
+ * Errors: CIX_EDATA with the offending row / indicator in *err. O(n log n).
+ */
+CIX_API cix_status cix_panel_validate(const cix_panel *p, cix_error *err);
+
+CIX_API size_t cix_panel_nrows(const cix_panel *p);
+CIX_API size_t cix_panel_nindicators(const cix_panel *p);
+/* 1 if the rows carry a year, 0 for a cross-section. */
+CIX_API int cix_panel_has_year(const cix_panel *p);
+/* Number of distinct regions / years (0 years for a cross-section). */
+CIX_API size_t cix_panel_nregions(const cix_panel *p);
+CIX_API size_t cix_panel_nyears(const cix_panel *p);
+/* The k-th distinct year, ascending (0 <= k < nyears). */
+CIX_API int32_t cix_panel_year_at(const cix_panel *p, size_t k);
+
+/* Region name of a row; pointer valid until the panel is freed or the row's
+ * region is set again. Returns "" for an out-of-range row. */
+CIX_API const char *cix_panel_row_region(const cix_panel *p, size_t row);
+/* Year of a row, or CIX_NO_YEAR (cross-section / out of range). */
+CIX_API int32_t cix_panel_row_year(const cix_panel *p, size_t row);
+/* Indicator name; "" when out of range. */
+CIX_API const char *cix_panel_indicator(const cix_panel *p, size_t j);
+/* Index of the indicator named `name`, or (size_t)-1 if none. O(J). */
+CIX_API size_t cix_panel_find_indicator(const cix_panel *p, const char *name);
+
+/* Value of (row, j); NaN when missing or out of range. */
+CIX_API double cix_panel_value(const cix_panel *p, size_t row, size_t j);
+/* Column j, nrows contiguous doubles, writable; NULL when out of range. */
+CIX_API double *cix_panel_column(cix_panel *p, size_t j);
+CIX_API const double *cix_panel_column_const(const cix_panel *p, size_t j);
+
+/* Number of missing (NaN) cells in the whole panel. O(n * J). */
+CIX_API size_t cix_panel_count_missing(const cix_panel *p);
+
+/* ------------------------------------------------------------------------ */
+/* Reading panels from CSV                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum cix_csv_form {
+    CIX_FORM_AUTO = 0, /* long if the header is exactly region,year,indicator,value
+                          (with the configured names), else wide */
+    CIX_FORM_WIDE = 1, /* region column, optional year column, one column per indicator */
+    CIX_FORM_LONG = 2  /* region,year,indicator,value (year optional) */
+} cix_csv_form;
+
+#define CIX_MAX_NA_STRINGS 16
+
+typedef struct cix_read_options {
+    cix_csv_form form;           /* default CIX_FORM_AUTO */
+    char delimiter;              /* ',', ';', '\t', or 0 = detect from the header line
+                                    (default 0) */
+    const char *region_column;   /* default "region" */
+    const char *year_column;     /* default "year"; a wide file without it is a
+                                    cross-section */
+    const char *indicator_column;/* long form; default "indicator" */
+    const char *value_column;    /* long form; default "value" */
+    /* Cell texts (after trimming spaces) that mean "missing". Default: "",
+     * "NA", "NaN", "-", "..", "…" (U+2026). */
+    const char *na_strings[CIX_MAX_NA_STRINGS];
+    size_t n_na_strings;
+    const cix_allocator *alloc;  /* NULL = libc; the panel keeps a copy */
+} cix_read_options;
+
+/* Sets the documented defaults above. */
+CIX_API void cix_read_options_init(cix_read_options *o);
+/* NULL if the options are consistent, else a static message. */
+CIX_API const char *cix_read_options_check(const cix_read_options *o);
+
+/*
+ * Reads a CSV panel from a file. `path` is used in error messages.
+ * Errors: CIX_EIO (cannot open / read), CIX_EPARSE (syntax, encoding,
+ * header: with file, line and column), CIX_EDATA (bad or duplicate values),
+ * CIX_ENOMEM. On failure *out is NULL. O(file size).
+ */
+CIX_API cix_status cix_panel_read_file(const char *path, const cix_read_options *o,
+                                       cix_panel **out, cix_error *err);
+
+/* As cix_panel_read_file, from memory; `name` is used as the file name in
+ * error messages (may be NULL: "<memory>"). */
+CIX_API cix_status cix_panel_read_buffer(const void *buf, size_t len, const char *name,
+                                         const cix_read_options *o, cix_panel **out,
+                                         cix_error *err);
+
+/* Incremental reader: feed the input in chunks of any size. */
+typedef struct cix_reader cix_reader;
+
+CIX_API cix_status cix_reader_create(const char *name, const cix_read_options *o,
+                                     cix_reader **out, cix_error *err);
+CIX_API void cix_reader_free(cix_reader *r);
+/* Feeds the next len bytes. After an error every later call returns it again. */
+CIX_API cix_status cix_reader_feed(cix_reader *r, const void *buf, size_t len,
+                                   cix_error *err);
+/* Ends the input and builds the panel (caller frees it). */
+CIX_API cix_status cix_reader_finish(cix_reader *r, cix_panel **out, cix_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Methods                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Indicator direction (METHODS.md §1). */
+typedef enum cix_direction_kind {
+    CIX_DIR_BENEFIT = 0,  /* "+" larger is better */
+    CIX_DIR_COST = 1,     /* "-" smaller is better */
+    CIX_DIR_INTERVAL = 2, /* "[a,b]" best inside [a,b] */
+    CIX_DIR_TARGET = 3    /* "=t" best at t (a = t) */
+} cix_direction_kind;
+
+typedef struct cix_direction {
+    cix_direction_kind kind;
+    double a; /* interval lower bound, or the target point */
+    double b; /* interval upper bound */
+} cix_direction;
+
+typedef enum cix_normalization {
+    CIX_NORM_NONE = 0,
+    CIX_NORM_MINMAX = 1
+    /* more in later versions; values are frozen */
+} cix_normalization;
+
+typedef enum cix_weighting {
+    CIX_WEIGHT_EQUAL = 0,
+    CIX_WEIGHT_ENTROPY = 1,
+    CIX_WEIGHT_FIXED = 2
+} cix_weighting;
+
+typedef enum cix_aggregation {
+    CIX_AGG_LINEAR = 0
+} cix_aggregation;
+
+typedef enum cix_scope_kind {
+    CIX_SCOPE_POOLED = 0, /* statistics over all rows of all years */
+    CIX_SCOPE_YEAR = 1,   /* statistics per year */
+    CIX_SCOPE_BASE = 2    /* statistics of the base year, applied to all */
+} cix_scope_kind;
+
+typedef enum cix_ties {
+    CIX_TIES_MIN = 0,     /* 1,1,3 (default) */
+    CIX_TIES_AVERAGE = 1, /* 1.5,1.5,3 */
+    CIX_TIES_DENSE = 2    /* 1,1,2 */
+} cix_ties;
+
+typedef struct cix_options {
+    cix_normalization normalization; /* default CIX_NORM_MINMAX */
+    double range_lo, range_hi;       /* minmax output range, default 0, 1 */
+    cix_weighting weighting;         /* default CIX_WEIGHT_ENTROPY */
+    cix_aggregation aggregation;     /* default CIX_AGG_LINEAR */
+    cix_scope_kind scope;            /* default CIX_SCOPE_POOLED */
+    int32_t base_year;               /* for CIX_SCOPE_BASE */
+    cix_ties ties;                   /* default CIX_TIES_MIN */
+    /* Directions, one per indicator, in panel order; NULL = all benefit. */
+    const cix_direction *directions;
+    size_t ndirections;              /* must equal nindicators when directions != NULL */
+    /* Fixed weights for CIX_WEIGHT_FIXED, one per indicator (rescaled to sum 1). */
+    const double *fixed_weights;
+    size_t nfixed_weights;
+    double entropy_shift;            /* entropy: add δ to every y first; default 0 */
+    double entropy_smooth;           /* entropy: a + (1-a) y; default 0 (off) */
+    int average_weights;             /* scope year: average the yearly weights */
+    int nthreads;                    /* 0 = automatic; results never depend on it */
+} cix_options;
+
+/* Sets the documented defaults above. */
+CIX_API void cix_options_init(cix_options *o);
+/* NULL if the options are consistent, else a static message naming the field. */
+CIX_API const char *cix_options_check(const cix_options *o);
+
+/* Canonical names (as in METHODS.md and the CLI) and their parsers.
+ * The *_from_name functions return 0 on success, -1 for an unknown name. */
+CIX_API const char *cix_normalization_name(cix_normalization n);
+CIX_API int cix_normalization_from_name(const char *name, cix_normalization *out);
+CIX_API const char *cix_weighting_name(cix_weighting w);
+CIX_API int cix_weighting_from_name(const char *name, cix_weighting *out);
+CIX_API const char *cix_aggregation_name(cix_aggregation a);
+CIX_API int cix_aggregation_from_name(const char *name, cix_aggregation *out);
+CIX_API const char *cix_ties_name(cix_ties t);
+CIX_API int cix_ties_from_name(const char *name, cix_ties *out);
+/* "pooled", "year", "base:YYYY". */
+CIX_API int cix_scope_from_name(const char *name, cix_scope_kind *kind, int32_t *base_year);
+/* Parses "+", "-", "[a,b]", "=t" (locale-independent). 0 or -1. */
+CIX_API int cix_direction_parse(const char *text, cix_direction *out);
+
+/*
+ * Normalizes the panel into `out`, a caller buffer of nrows*nindicators
+ * doubles in the panel's column-major layout. Missing cells stay NaN.
+ * Directions are applied as METHODS.md says (cost indicators turned around
+ * by orienting normalizations).
+ * Errors: CIX_EINVAL, CIX_EDEGENERATE (max = min: names the indicator),
+ * CIX_EDATA, CIX_ENOMEM. O(n * J).
+ */
+CIX_API cix_status cix_normalize(const cix_panel *p, const cix_options *o, double *out,
+                                 cix_error *err);
+
+/*
+ * Weights from a normalized matrix y (nrows x nindicators, column-major,
+ * leading dimension nrows) of panel p: w is a caller buffer of nindicators
+ * doubles, summing to 1. With scope "year" and average_weights set, the
+ * yearly weights are averaged; with scope "year" otherwise, use
+ * cix_result_weights_year() from cix_compute().
+ * Errors: CIX_EDATA (negative or missing y for entropy: names the cell),
+ * CIX_EDEGENERATE (column sum 0, all d_j = 0), CIX_EINVAL, CIX_ENOMEM.
+ * O(n * J).
+ */
+CIX_API cix_status cix_weights(const cix_panel *p, const cix_options *o, const double *y,
+                               double *w, cix_error *err);
+
+/*
+ * Ranks scores within groups, descending (highest score = rank 1).
+ * group[i] is the group of item i (NULL = one group); NaN scores rank last
+ * within their group. ranks is a caller buffer of n doubles (average ties give
+ * halves). Errors: CIX_EINVAL, CIX_ENOMEM. O(n log n).
+ */
+CIX_API cix_status cix_rank(const double *scores, const int32_t *group, size_t n,
+                            cix_ties ties, const cix_allocator *alloc, double *ranks,
+                            cix_error *err);
+
+/* The result of a full run: normalized data, weights, scores, ranks. */
+typedef struct cix_result cix_result;
+
+/*
+ * Runs the pipeline normalize -> weights -> aggregate -> rank (ranks within
+ * each year) on panel p with options o. Allocates through p's allocator.
+ * Errors: any of the above. On failure *out is NULL. O(n * J + n log n).
+ */
+CIX_API cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **out,
+                               cix_error *err);
+CIX_API void cix_result_free(cix_result *r);
+
+CIX_API size_t cix_result_nrows(const cix_result *r);
+CIX_API size_t cix_result_nindicators(const cix_result *r);
+/* Final weights (nindicators doubles, summing to 1). For scope "year"
+ * without averaging: the weights of the last year (see _weights_year). */
+CIX_API const double *cix_result_weights(const cix_result *r);
+/* Weights used for year index k (0 <= k < nyears of the panel); the same as
+ * cix_result_weights() unless scope is "year" without averaging. */
+CIX_API const double *cix_result_weights_year(const cix_result *r, size_t k);
+/* Normalized matrix, column-major, nrows x nindicators. */
+CIX_API const double *cix_result_normalized(const cix_result *r);
+/* Scores and ranks, one per panel row, in panel row order. */
+CIX_API const double *cix_result_scores(const cix_result *r);
+CIX_API const double *cix_result_ranks(const cix_result *r);
+
+/* ------------------------------------------------------------------------ */
+/* Numbers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Buffer size that always suffices for cix_format_double. */
+#define CIX_DOUBLE_BUFSIZE 32
+
+/*
+ * Writes the shortest decimal text that reads back to exactly x (with
+ * cix_parse_double or strtod in the C locale), e.g. "0.1", "1e-300",
+ * "-2.5"; NaN is written as "" (missing) and infinities as "inf"/"-inf".
+ * Locale-independent. Returns the length written (without the NUL).
+ */
+CIX_API size_t cix_format_double(double x, char buf[CIX_DOUBLE_BUFSIZE]);
+
+/*
+ * Parses a complete decimal number (optional sign, digits, '.', exponent)
+ * from s[0..len) with the C locale's rules, correctly rounded exactly as
+ * strtod. Rejects empty text, trailing characters, hex, "inf" and "nan".
+ * Returns 0 on success, -1 otherwise. Locale-independent.
+ */
+CIX_API int cix_parse_double(const char *s, size_t len, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CIX_H */

@@ -1,0 +1,86 @@
+/* Helpers shared by the unit tests. */
+#include "cix_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cix_test_fixture(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", CIX_FIXTURE_DIR, name);
+    return path;
+}
+
+char *cix_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        goto out;
+    buf = malloc((size_t)n + 1);
+    if (!buf)
+        goto out;
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+        goto out;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+out:
+    fclose(f);
+    return buf;
+}
+
+int cix_test_read_expected(const char *path, cix_expected *rows, int max)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int n = 0, header = 1;
+    if (!f)
+        return -1;
+    while (n < max && fgets(line, sizeof line, f)) {
+        char *q, *k, *v, *t;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (header) {
+            header = 0;
+            continue;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        q = line;
+        k = strchr(q, ',');
+        if (!k)
+            continue;
+        *k++ = '\0';
+        v = strchr(k, ',');
+        if (!v)
+            continue;
+        *v++ = '\0';
+        t = strchr(v, ',');
+        if (t)
+            *t++ = '\0';
+        snprintf(rows[n].quantity, sizeof rows[n].quantity, "%s", q);
+        snprintf(rows[n].key, sizeof rows[n].key, "%s", k);
+        rows[n].value = strtod(v, NULL);
+        rows[n].abs_tol = t ? strtod(t, NULL) : 0.0;
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+int cix_test_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
