@@ -72,4 +72,51 @@ int cix_i_utf8_valid(const char *s, size_t len, size_t *bad_offset);
  * *count receives the number of values summed (may be NULL). */
 double cix_i_sum(const double *x, size_t n, size_t *count);
 
+/* ---- methods: scope (pipeline/scope.c) --------------------------------- */
+
+/*
+ * The rows a statistic is taken over, grouped by the scope of the options:
+ * pooled = one group of all rows; year = one group per year index (one group
+ * of all rows for a cross-section); base:YYYY = one group of the base year's
+ * rows. The rows of group g are order[start[g] .. start[g+1]), in input
+ * order. Row r uses the statistics of group apply[r] (apply NULL = group 0).
+ */
+typedef struct cix_i_scope {
+    cix_scope_kind kind;
+    int32_t base_year;
+    size_t ngroups;
+    size_t *order;
+    size_t *start;
+    const int32_t *apply;
+} cix_i_scope;
+
+/* Builds the scope of o over p (allocating through p's allocator).
+ * Errors: CIX_EINVAL (base year absent / no years), CIX_ENOMEM. */
+cix_status cix_i_scope_build(const cix_panel *p, const cix_options *o, cix_i_scope *s,
+                             cix_error *err);
+void cix_i_scope_free(const cix_panel *p, cix_i_scope *s);
+/* Sets err's year to the year of group g when the scope has one. */
+void cix_i_scope_err_group(cix_error *err, const cix_panel *p, const cix_i_scope *s,
+                           size_t g);
+
+/* ---- methods: weights and aggregation ---------------------------------- */
+
+/*
+ * Weights of every group of the scope of o (weights/weights.c): wg receives
+ * ngroups x nindicators doubles, row g = the weights group g's rows use;
+ * ngroups is that of cix_i_scope_build, except with scope year and
+ * average_weights, where *ngroups_used is 1 and row 0 is the average.
+ */
+cix_status cix_i_weights_groups(const cix_panel *p, const cix_options *o, const double *y,
+                                const cix_i_scope *s, double *wg, size_t *ngroups_used,
+                                cix_error *err);
+
+/*
+ * Linear aggregation (aggregate/linear.c): s[r] = sum_j w[g(r)][j] y[r][j],
+ * with g(r) = group[r] (group NULL = 0) and w a row-major ngroups x J
+ * matrix. A missing y fails with CIX_EDATA naming the cell.
+ */
+cix_status cix_i_aggregate_linear(const cix_panel *p, const double *y, const double *w,
+                                  const int32_t *group, double *s, cix_error *err);
+
 #endif /* CIX_INTERNAL_H */
