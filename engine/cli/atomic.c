@@ -1,0 +1,170 @@
+/* Output files written atomically: the output goes to a temporary file in
+ * the target's directory (mkstemp), which is flushed, synced and renamed
+ * over the target only when everything was written. On any failure the
+ * temporary file is removed, so the target is either the complete new
+ * output or untouched. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* "dir/.name.XXXXXX" for the target "dir/name". NULL when out of memory. */
+static char *temp_template(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = path + dirlen;
+    size_t baselen = strlen(base);
+    char *t = malloc(dirlen + 1 + baselen + 8 + 1);
+    if (!t)
+        return NULL;
+    memcpy(t, path, dirlen);
+    t[dirlen] = '.';
+    memcpy(t + dirlen + 1, base, baselen);
+    memcpy(t + dirlen + 1 + baselen, ".XXXXXX", 8);
+    return t;
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    int fd;
+
+    o->fp = NULL;
+    o->path = NULL;
+    o->tmp = NULL;
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return CLI_EXIT_OK;
+    }
+    if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
+        cli_errorf("cannot write '%s': not a file name; give -o FILE", path);
+        return CLI_EXIT_IO;
+    }
+    o->tmp = temp_template(path);
+    if (!o->tmp) {
+        cli_errorf("out of memory");
+        return CLI_EXIT_NOMEM;
+    }
+    fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        cli_errorf("cannot write '%s': cannot create a temporary file next to it: %s", path,
+                   strerror(e));
+        free(o->tmp);
+        o->tmp = NULL;
+        return CLI_EXIT_IO;
+    }
+    o->fp = fdopen(fd, "wb");
+    if (!o->fp) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        cli_errorf("cannot write '%s': %s", path, strerror(e));
+        return CLI_EXIT_IO;
+    }
+    o->path = path;
+    return CLI_EXIT_OK;
+}
+
+/* Mode for the new file: the mode of the file it replaces, else what a
+ * plain creat(path, 0666) would give under the current umask. */
+static mode_t target_mode(const char *path)
+{
+    struct stat st;
+    mode_t mask;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        return st.st_mode & 07777;
+    mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* Makes the rename durable; failures here do not undo a completed rename. */
+static void sync_directory(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int fd;
+    if (!slash) {
+        dir = strdup(".");
+    } else {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        dir = malloc(n + 1);
+        if (dir) {
+            memcpy(dir, path, n);
+            dir[n] = '\0';
+        }
+    }
+    if (!dir)
+        return;
+    fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int cli_out_commit(cli_out *o)
+{
+    int e = 0;
+    const char *what = "write";
+
+    if (!o->tmp) {
+        /* stdout: make sure everything reached it. */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            e = errno;
+            cli_errorf("cannot write the output: %s", e ? strerror(e) : "write error");
+            return CLI_EXIT_IO;
+        }
+        return CLI_EXIT_OK;
+    }
+    if (fflush(o->fp) != 0 || ferror(o->fp)) {
+        e = errno ? errno : EIO;
+    } else if (fsync(fileno(o->fp)) != 0) {
+        e = errno;
+        what = "sync";
+    } else if (fchmod(fileno(o->fp), target_mode(o->path)) != 0) {
+        e = errno;
+        what = "set the mode of";
+    }
+    if (fclose(o->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+    o->fp = NULL;
+    if (!e && rename(o->tmp, o->path) != 0) {
+        e = errno;
+        what = "rename the temporary file onto";
+    }
+    if (e) {
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        cli_errorf("cannot %s '%s': %s; the file was not changed", what, o->path,
+                   strerror(e));
+        return CLI_EXIT_IO;
+    }
+    sync_directory(o->path);
+    free(o->tmp);
+    o->tmp = NULL;
+    return CLI_EXIT_OK;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (o->tmp) {
+        if (o->fp)
+            fclose(o->fp);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    o->fp = NULL;
+}

@@ -1,0 +1,765 @@
+/* Output of the cix program: CSV, JSON and aligned tables.
+ *
+ * Every output starts with the engine version and the options in force:
+ * a "# cix VERSION COMMAND OPTIONS FILE" comment line in CSV and tables,
+ * "cix_version" and "options" fields in JSON. Numbers in CSV and JSON are
+ * printed with cix_format_double (shortest text that reads back exactly);
+ * tables round them for display. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Decimals shown in tables. */
+#define TABLE_SCORE_DECIMALS 4
+#define TABLE_WEIGHT_DECIMALS 6
+
+/* ------------------------------------------------------------------------ */
+/* Growing strings                                                          */
+/* ------------------------------------------------------------------------ */
+
+void cli_buf_init(cli_buf *b)
+{
+    b->s = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->failed = 0;
+}
+
+void cli_buf_free(cli_buf *b)
+{
+    free(b->s);
+    cli_buf_init(b);
+}
+
+static int buf_reserve(cli_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+    if (b->failed)
+        return 0;
+    if (extra > SIZE_MAX - b->len - 1) {
+        b->failed = 1;
+        return 0;
+    }
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 1;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    p = realloc(b->s, cap);
+    if (!p) {
+        b->failed = 1;
+        return 0;
+    }
+    b->s = p;
+    b->cap = cap;
+    return 1;
+}
+
+void cli_buf_putn(cli_buf *b, const char *s, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void cli_buf_puts(cli_buf *b, const char *s)
+{
+    cli_buf_putn(b, s, strlen(s));
+}
+
+void cli_buf_putc(cli_buf *b, char c)
+{
+    cli_buf_putn(b, &c, 1);
+}
+
+void cli_buf_printf(cli_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void cli_buf_double(cli_buf *b, double x)
+{
+    char t[CIX_DOUBLE_BUFSIZE];
+    size_t n = cix_format_double(x, t);
+    cli_buf_putn(b, t, n);
+}
+
+void cli_buf_rank(cli_buf *b, double r)
+{
+    if (isnan(r))
+        return;
+    if (r == floor(r) && fabs(r) < 1e15)
+        cli_buf_printf(b, "%.0f", r);
+    else
+        cli_buf_double(b, r);
+}
+
+/* Characters that need no quoting in a POSIX shell word. Bytes of UTF-8
+ * sequences are safe too. */
+static int shell_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c >= 0x80 || strchr("_-.,:/+=@%", (int)c) != NULL;
+}
+
+void cli_buf_shell_word(cli_buf *b, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i;
+    int plain = s[0] != '\0';
+    for (i = 0; u[i]; i++)
+        if (!shell_safe(u[i]))
+            plain = 0;
+    if (plain) {
+        cli_buf_puts(b, s);
+        return;
+    }
+    cli_buf_putc(b, '\'');
+    for (i = 0; u[i]; i++) {
+        if (u[i] == '\'')
+            cli_buf_puts(b, "'\\''");
+        else
+            cli_buf_putc(b, (char)u[i]);
+    }
+    cli_buf_putc(b, '\'');
+}
+
+void cli_buf_direction(cli_buf *b, const cix_direction *d)
+{
+    switch (d->kind) {
+    case CIX_DIR_BENEFIT:
+        cli_buf_putc(b, '+');
+        break;
+    case CIX_DIR_COST:
+        cli_buf_putc(b, '-');
+        break;
+    case CIX_DIR_INTERVAL:
+        cli_buf_putc(b, '[');
+        cli_buf_double(b, d->a);
+        cli_buf_putc(b, ',');
+        cli_buf_double(b, d->b);
+        cli_buf_putc(b, ']');
+        break;
+    case CIX_DIR_TARGET:
+        cli_buf_putc(b, '=');
+        cli_buf_double(b, d->a);
+        break;
+    default:
+        cli_buf_putc(b, '?');
+        break;
+    }
+}
+
+void cli_buf_scope(cli_buf *b, const cix_options *o)
+{
+    switch (o->scope) {
+    case CIX_SCOPE_POOLED:
+        cli_buf_puts(b, "pooled");
+        break;
+    case CIX_SCOPE_YEAR:
+        cli_buf_puts(b, "year");
+        break;
+    case CIX_SCOPE_BASE:
+        cli_buf_printf(b, "base:%ld", (long)o->base_year);
+        break;
+    default:
+        cli_buf_puts(b, "?");
+        break;
+    }
+}
+
+const char *cli_delimiter_name(char d)
+{
+    switch (d) {
+    case 0:
+        return "auto";
+    case ',':
+        return ",";
+    case ';':
+        return ";";
+    case '\t':
+        return "tab";
+    default:
+        return "?";
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fields                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* One CSV field, quoted (RFC 4180) when it contains a comma, a quote, CR or
+ * LF, starts with '#' (it would look like a comment line) or with or ends in
+ * a space. */
+static void csv_field(FILE *fp, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == '#' || s[0] == ' ' ||
+                (n > 0 && s[n - 1] == ' ');
+    if (!quote) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* The body of a JSON string: quotes and backslashes escaped, control
+ * characters as \u00XX, UTF-8 passed through, invalid bytes replaced by
+ * U+FFFD (JSON text must be UTF-8). */
+static void json_string_body(FILE *fp, const char *s)
+{
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = cli_utf8_decode(s + i, len - i, &cp);
+        if (cp == '"' || cp == '\\') {
+            fputc('\\', fp);
+            fputc((int)cp, fp);
+        } else if (cp < 0x20 || cp == 0x7F) {
+            fprintf(fp, "\\u%04x", (unsigned)cp);
+        } else if (cp == 0xFFFD && n == 1) {
+            fputs("\xEF\xBF\xBD", fp);
+        } else {
+            fwrite(s + i, 1, n, fp);
+        }
+        i += n;
+    }
+}
+
+static void json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    json_string_body(fp, s);
+    fputc('"', fp);
+}
+
+/* A JSON number; NaN and infinities (no JSON spelling) become null. */
+static void json_number(FILE *fp, double x)
+{
+    char t[CIX_DOUBLE_BUFSIZE];
+    if (!isfinite(x)) {
+        fputs("null", fp);
+        return;
+    }
+    cix_format_double(x, t);
+    fputs(t, fp);
+}
+
+static void put_double(FILE *fp, double x)
+{
+    char t[CIX_DOUBLE_BUFSIZE];
+    cix_format_double(x, t);
+    fputs(t, fp);
+}
+
+static void pad(FILE *fp, size_t n)
+{
+    while (n--)
+        fputc(' ', fp);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shared parts                                                             */
+/* ------------------------------------------------------------------------ */
+
+int cli_per_year_weights(const cli_run *run)
+{
+    return run->opt.scope == CIX_SCOPE_YEAR && !run->opt.average_weights &&
+           cix_panel_has_year(run->panel) && cix_panel_nyears(run->panel) > 0;
+}
+
+/* "# cix VERSION COMMAND OPTIONS FILE" on one line (control characters in
+ * names, which would break the line, are shown as '?'). */
+static void comment_line(FILE *fp, const cli_run *run)
+{
+    const char *s;
+    fprintf(fp, "# cix %s ", cix_version_string());
+    for (s = run->reproduce.s; *s; s++)
+        fputc((unsigned char)*s < 0x20 ? '?' : *s, fp);
+    fputc('\n', fp);
+}
+
+/* The weight rows: nyears rows when per year, else one. */
+typedef struct weight_rows {
+    const double **w;
+    size_t n;
+    int per_year;
+} weight_rows;
+
+static void weights_csv(FILE *fp, const cli_run *run, const weight_rows *wr)
+{
+    size_t J = cix_panel_nindicators(run->panel), k, j;
+    fputs(wr->per_year ? "year,indicator,weight\n" : "indicator,weight\n", fp);
+    for (k = 0; k < wr->n; k++) {
+        for (j = 0; j < J; j++) {
+            if (wr->per_year)
+                fprintf(fp, "%ld,", (long)cix_panel_year_at(run->panel, k));
+            csv_field(fp, cix_panel_indicator(run->panel, j));
+            fputc(',', fp);
+            put_double(fp, wr->w[k][j]);
+            fputc('\n', fp);
+        }
+    }
+}
+
+static void weights_json_object(FILE *fp, const cli_run *run, const double *w,
+                                const char *indent)
+{
+    size_t J = cix_panel_nindicators(run->panel), j;
+    fputs("{", fp);
+    for (j = 0; j < J; j++) {
+        fprintf(fp, "%s\n%s  ", j ? "," : "", indent);
+        json_string(fp, cix_panel_indicator(run->panel, j));
+        fputs(": ", fp);
+        json_number(fp, w[j]);
+    }
+    fprintf(fp, "\n%s}", indent);
+}
+
+static void weights_json(FILE *fp, const cli_run *run, const weight_rows *wr)
+{
+    size_t k;
+    fputs("  \"weights\": ", fp);
+    if (!wr->per_year) {
+        weights_json_object(fp, run, wr->w[0], "  ");
+        return;
+    }
+    fputs("{", fp);
+    for (k = 0; k < wr->n; k++) {
+        fprintf(fp, "%s\n    \"%ld\": ", k ? "," : "", (long)cix_panel_year_at(run->panel, k));
+        weights_json_object(fp, run, wr->w[k], "    ");
+    }
+    fputs("\n  }", fp);
+}
+
+static void json_options(FILE *fp, const cli_run *run)
+{
+    const cix_options *o = &run->opt;
+    size_t J = cix_panel_nindicators(run->panel), j;
+    cli_buf b;
+
+    cli_buf_init(&b);
+    fputs("  \"options\": {\n", fp);
+    fprintf(fp, "    \"normalization\": \"%s\",\n", cix_normalization_name(o->normalization));
+    fputs("    \"range\": [", fp);
+    json_number(fp, o->range_lo);
+    fputs(", ", fp);
+    json_number(fp, o->range_hi);
+    fputs("],\n", fp);
+    fprintf(fp, "    \"weights\": \"%s\",\n", cix_weighting_name(o->weighting));
+    fputs("    \"weights_file\": ", fp);
+    if (run->weights_file)
+        json_string(fp, run->weights_file);
+    else
+        fputs("null", fp);
+    fputs(",\n", fp);
+    cli_buf_scope(&b, o);
+    fprintf(fp, "    \"scope\": \"%s\",\n", b.failed ? "?" : b.s);
+    fprintf(fp, "    \"average_weights\": %s,\n", o->average_weights ? "true" : "false");
+    fputs("    \"shift\": ", fp);
+    json_number(fp, o->entropy_shift);
+    fputs(",\n    \"smooth\": ", fp);
+    json_number(fp, o->entropy_smooth);
+    fputs(",\n", fp);
+    if (run->command == CLI_CMD_SCORE) {
+        fprintf(fp, "    \"aggregation\": \"%s\",\n", cix_aggregation_name(o->aggregation));
+        fprintf(fp, "    \"ties\": \"%s\",\n", cix_ties_name(o->ties));
+    }
+    fputs("    \"directions\": {", fp);
+    for (j = 0; j < J; j++) {
+        fprintf(fp, "%s\n      ", j ? "," : "");
+        json_string(fp, cix_panel_indicator(run->panel, j));
+        fputs(": ", fp);
+        b.len = 0;
+        if (b.s)
+            b.s[0] = '\0';
+        cli_buf_direction(&b, &run->directions[j]);
+        json_string(fp, b.failed ? "?" : b.s);
+    }
+    fputs("\n    },\n", fp);
+    fputs("    \"region_column\": ", fp);
+    json_string(fp, run->ropt.region_column);
+    fputs(",\n    \"year_column\": ", fp);
+    json_string(fp, run->ropt.year_column);
+    fprintf(fp, ",\n    \"delimiter\": \"%s\",\n", cli_delimiter_name(run->ropt.delimiter));
+    fputs("    \"na\": [", fp);
+    for (j = 0; j < run->ropt.n_na_strings; j++) {
+        if (j)
+            fputs(", ", fp);
+        json_string(fp, run->ropt.na_strings[j]);
+    }
+    fputs("]\n  },\n", fp);
+    cli_buf_free(&b);
+}
+
+static void json_head(FILE *fp, const cli_run *run)
+{
+    fputs("{\n  \"cix_version\": ", fp);
+    json_string(fp, cix_version_string());
+    fprintf(fp, ",\n  \"command\": \"%s\",\n",
+            run->command == CLI_CMD_SCORE ? "score" : "weights");
+    fputs("  \"reproduce\": \"cix ", fp);
+    json_string_body(fp, run->reproduce.s);
+    fputs("\",\n", fp);
+    fputs("  \"input\": ", fp);
+    json_string(fp, run->input);
+    fputs(",\n", fp);
+    json_options(fp, run);
+}
+
+/* The weights table: indicator, direction, then one weight column (or one
+ * per year). */
+static int weights_table(FILE *fp, const cli_run *run, const weight_rows *wr)
+{
+    size_t J = cix_panel_nindicators(run->panel), j, k;
+    size_t wname = cli_display_width("indicator"), wdir = cli_display_width("direction");
+    size_t wnum = 0;
+    char num[64];
+    cli_buf d;
+
+    cli_buf_init(&d);
+    for (j = 0; j < J; j++) {
+        size_t w = cli_display_width(cix_panel_indicator(run->panel, j));
+        if (w > wname)
+            wname = w;
+        d.len = 0;
+        cli_buf_direction(&d, &run->directions[j]);
+        if (d.failed)
+            break;
+        w = cli_display_width(d.s);
+        if (w > wdir)
+            wdir = w;
+    }
+    if (d.failed) {
+        cli_buf_free(&d);
+        return CLI_EXIT_NOMEM;
+    }
+    wnum = (size_t)snprintf(num, sizeof num, "%.*f", TABLE_WEIGHT_DECIMALS, 0.0);
+    if (!wr->per_year && wnum < 6)
+        wnum = 6; /* "weight" */
+    /* header */
+    fputs("indicator", fp);
+    pad(fp, wname - cli_display_width("indicator") + 2);
+    fputs("direction", fp);
+    pad(fp, wdir - cli_display_width("direction"));
+    if (wr->per_year) {
+        for (k = 0; k < wr->n; k++) {
+            int n = snprintf(num, sizeof num, "%ld", (long)cix_panel_year_at(run->panel, k));
+            pad(fp, 2 + wnum - (size_t)n);
+            fputs(num, fp);
+        }
+    } else {
+        pad(fp, 2 + wnum - 6);
+        fputs("weight", fp);
+    }
+    fputc('\n', fp);
+    for (j = 0; j < J; j++) {
+        const char *name = cix_panel_indicator(run->panel, j);
+        fputs(name, fp);
+        pad(fp, wname - cli_display_width(name) + 2);
+        d.len = 0;
+        cli_buf_direction(&d, &run->directions[j]);
+        fputs(d.failed ? "?" : d.s, fp);
+        pad(fp, wdir - (d.failed ? 1 : cli_display_width(d.s)));
+        for (k = 0; k < wr->n; k++) {
+            int n = snprintf(num, sizeof num, "%.*f", TABLE_WEIGHT_DECIMALS, wr->w[k][j]);
+            if (n < 0)
+                n = 0;
+            pad(fp, 2 + (wnum > (size_t)n ? wnum - (size_t)n : 0));
+            fputs(num, fp);
+        }
+        fputc('\n', fp);
+    }
+    cli_buf_free(&d);
+    return CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* cix weights                                                              */
+/* ------------------------------------------------------------------------ */
+
+static int weight_rows_make(const cli_run *run, const double *w, const cix_result *res,
+                            weight_rows *wr)
+{
+    size_t J = cix_panel_nindicators(run->panel), k;
+    const double **rows;
+    wr->per_year = cli_per_year_weights(run);
+    wr->n = wr->per_year ? cix_panel_nyears(run->panel) : 1;
+    rows = malloc(wr->n * sizeof *rows);
+    if (!rows)
+        return CLI_EXIT_NOMEM;
+    for (k = 0; k < wr->n; k++) {
+        if (res)
+            rows[k] = wr->per_year ? cix_result_weights_year(res, k) : cix_result_weights(res);
+        else
+            rows[k] = w + k * J;
+    }
+    wr->w = rows;
+    return CLI_EXIT_OK;
+}
+
+static void weight_rows_free(weight_rows *wr)
+{
+    free(wr->w);
+    wr->w = NULL;
+}
+
+int cli_write_weights(FILE *fp, const cli_run *run, const double *w)
+{
+    weight_rows wr;
+    int rc = weight_rows_make(run, w, NULL, &wr);
+    if (rc)
+        return rc;
+    switch (run->format) {
+    case CLI_FMT_JSON:
+        json_head(fp, run);
+        weights_json(fp, run, &wr);
+        fputs("\n}\n", fp);
+        break;
+    case CLI_FMT_TABLE:
+        comment_line(fp, run);
+        rc = weights_table(fp, run, &wr);
+        break;
+    default:
+        comment_line(fp, run);
+        weights_csv(fp, run, &wr);
+        break;
+    }
+    weight_rows_free(&wr);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* cix score                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct order_item {
+    int32_t year;
+    double rank;
+    size_t row;
+} order_item;
+
+/* Year ascending, then rank (missing ranks last), then input order. */
+static int order_cmp(const void *pa, const void *pb)
+{
+    const order_item *a = pa, *b = pb;
+    int an = isnan(a->rank), bn = isnan(b->rank);
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (an != bn)
+        return an ? 1 : -1;
+    if (!an && a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static order_item *score_order(const cli_run *run, const cix_result *res)
+{
+    size_t n = cix_result_nrows(res), i;
+    const double *rank = cix_result_ranks(res);
+    order_item *it = malloc((n ? n : 1) * sizeof *it);
+    if (!it)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        it[i].year = cix_panel_has_year(run->panel) ? cix_panel_row_year(run->panel, i) : 0;
+        it[i].rank = rank[i];
+        it[i].row = i;
+    }
+    qsort(it, n, sizeof *it, order_cmp);
+    return it;
+}
+
+static void scores_csv(FILE *fp, const cli_run *run, const cix_result *res,
+                       const order_item *it)
+{
+    size_t n = cix_result_nrows(res), i;
+    int has_year = cix_panel_has_year(run->panel);
+    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+    char t[CIX_DOUBLE_BUFSIZE];
+
+    comment_line(fp, run);
+    fputs(has_year ? "region,year,score,rank\n" : "region,score,rank\n", fp);
+    for (i = 0; i < n; i++) {
+        size_t r = it[i].row;
+        double rk = rank[r];
+        csv_field(fp, cix_panel_row_region(run->panel, r));
+        if (has_year)
+            fprintf(fp, ",%ld", (long)cix_panel_row_year(run->panel, r));
+        fputc(',', fp);
+        cix_format_double(score[r], t);
+        fputs(t, fp);
+        fputc(',', fp);
+        if (!isnan(rk)) {
+            if (rk == floor(rk) && fabs(rk) < 1e15)
+                fprintf(fp, "%.0f", rk);
+            else
+                put_double(fp, rk);
+        }
+        fputc('\n', fp);
+    }
+}
+
+static void scores_json(FILE *fp, const cli_run *run, const cix_result *res,
+                        const order_item *it, const weight_rows *wr)
+{
+    size_t n = cix_result_nrows(res), i;
+    int has_year = cix_panel_has_year(run->panel);
+    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+
+    json_head(fp, run);
+    weights_json(fp, run, wr);
+    fputs(",\n  \"scores\": [", fp);
+    for (i = 0; i < n; i++) {
+        size_t r = it[i].row;
+        fprintf(fp, "%s\n    {\"region\": ", i ? "," : "");
+        json_string(fp, cix_panel_row_region(run->panel, r));
+        if (has_year)
+            fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(run->panel, r));
+        fputs(", \"score\": ", fp);
+        json_number(fp, score[r]);
+        fputs(", \"rank\": ", fp);
+        if (isnan(rank[r]))
+            fputs("null", fp);
+        else if (rank[r] == floor(rank[r]) && fabs(rank[r]) < 1e15)
+            fprintf(fp, "%.0f", rank[r]);
+        else
+            put_double(fp, rank[r]);
+        fputc('}', fp);
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", fp);
+}
+
+/* Text of the table cells of one row. */
+typedef struct table_row {
+    char year[16];
+    char score[64];
+    char rank[CIX_DOUBLE_BUFSIZE + 8];
+} table_row;
+
+static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
+                        const order_item *it, const weight_rows *wr)
+{
+    size_t n = cix_result_nrows(res), i;
+    int has_year = cix_panel_has_year(run->panel);
+    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+    size_t wreg = strlen("region"), wyear = strlen("year"), wscore = strlen("score"),
+           wrank = strlen("rank");
+    table_row *tr = malloc((n ? n : 1) * sizeof *tr);
+    cli_buf b;
+    int rc;
+
+    if (!tr)
+        return CLI_EXIT_NOMEM;
+    cli_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        size_t r = it[i].row, w;
+        w = cli_display_width(cix_panel_row_region(run->panel, r));
+        if (w > wreg)
+            wreg = w;
+        snprintf(tr[i].year, sizeof tr[i].year, "%ld", (long)cix_panel_row_year(run->panel, r));
+        if (strlen(tr[i].year) > wyear)
+            wyear = strlen(tr[i].year);
+        if (isnan(score[r]))
+            snprintf(tr[i].score, sizeof tr[i].score, "-");
+        else
+            snprintf(tr[i].score, sizeof tr[i].score, "%.*f", TABLE_SCORE_DECIMALS, score[r]);
+        if (strlen(tr[i].score) > wscore)
+            wscore = strlen(tr[i].score);
+        b.len = 0;
+        if (b.s)
+            b.s[0] = '\0';
+        cli_buf_rank(&b, rank[r]);
+        snprintf(tr[i].rank, sizeof tr[i].rank, "%s", b.failed ? "?" : (b.len ? b.s : "-"));
+        if (strlen(tr[i].rank) > wrank)
+            wrank = strlen(tr[i].rank);
+    }
+    cli_buf_free(&b);
+
+    comment_line(fp, run);
+    fputs("region", fp);
+    pad(fp, wreg - strlen("region"));
+    if (has_year) {
+        pad(fp, 2 + wyear - strlen("year"));
+        fputs("year", fp);
+    }
+    pad(fp, 2 + wscore - strlen("score"));
+    fputs("score", fp);
+    pad(fp, 2 + wrank - strlen("rank"));
+    fputs("rank\n", fp);
+    for (i = 0; i < n; i++) {
+        const char *reg = cix_panel_row_region(run->panel, it[i].row);
+        fputs(reg, fp);
+        pad(fp, wreg - cli_display_width(reg));
+        if (has_year) {
+            pad(fp, 2 + wyear - strlen(tr[i].year));
+            fputs(tr[i].year, fp);
+        }
+        pad(fp, 2 + wscore - strlen(tr[i].score));
+        fputs(tr[i].score, fp);
+        pad(fp, 2 + wrank - strlen(tr[i].rank));
+        fputs(tr[i].rank, fp);
+        fputc('\n', fp);
+    }
+    free(tr);
+    fputc('\n', fp);
+    rc = weights_table(fp, run, wr);
+    return rc;
+}
+
+int cli_write_scores(FILE *fp, const cli_run *run, const cix_result *res)
+{
+    weight_rows wr;
+    order_item *it;
+    int rc = weight_rows_make(run, NULL, res, &wr);
+    if (rc)
+        return rc;
+    it = score_order(run, res);
+    if (!it) {
+        weight_rows_free(&wr);
+        return CLI_EXIT_NOMEM;
+    }
+    switch (run->format) {
+    case CLI_FMT_JSON:
+        scores_json(fp, run, res, it, &wr);
+        break;
+    case CLI_FMT_TABLE:
+        rc = scores_table(fp, run, res, it, &wr);
+        break;
+    default:
+        scores_csv(fp, run, res, it);
+        break;
+    }
+    free(it);
+    weight_rows_free(&wr);
+    return rc;
+}
