@@ -7,7 +7,8 @@
  *   t_i  = a + (1 - a) (y_i + shift)        (a = smooth; both 0 by default)
  *   p_i  = t_i / sum t
  *   e_j  = -(1 / ln n_j) sum p_i ln p_i     (0 ln 0 = 0)
- *   d_j  = 1 - e_j                          (rounding below 0 is set to 0)
+ *   d_j  = 1 - e_j                          (0 exactly when all t_i are
+ *                                            equal; rounding below 0 is 0)
  *   w_j  = d_j / sum_k d_k
  * Every sum is compensated (cix_i_sum), in a fixed order.
  */
@@ -53,7 +54,7 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
 
     for (size_t j = 0; j < nind; j++) {
         const double *col = y + j * n;
-        double sum, e;
+        double sum, e, lo = INFINITY, hi = -INFINITY;
         size_t cnt;
 
         for (size_t i = 0; i < m; i++) {
@@ -71,6 +72,8 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
                 return CIX_EDATA;
             }
             t[i] = a + (1.0 - a) * (v + shift);
+            lo = fmin(lo, t[i]);
+            hi = fmax(hi, t[i]);
             if (t[i] < 0) {
                 cix_i_fail(err, CIX_EDATA,
                            "value %g is negative, and entropy weights need values >= 0: "
@@ -101,6 +104,12 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
                                "the indicator's values overflow when summed",
                                "rescale the indicator (e.g. other units) or normalize "
                                "it with minmax");
+        if (lo == hi) {
+            /* equal values: p_i = 1/n, e = 1 exactly (rounding would leave a
+             * d_j of a few ulps that must not turn into a weight) */
+            d[j] = 0.0;
+            continue;
+        }
         for (size_t i = 0; i < m; i++) {
             double pr;
             if (isnan(t[i])) {
