@@ -18,8 +18,6 @@
 
 #include "cix_test.h"
 
-#define CIX_TEST_NO_READER 1 /* until cix_panel_read_file is in the library */
-
 #define MAX_EXPECTED 64
 
 /* ---- loading ----------------------------------------------------------- */
@@ -72,7 +70,6 @@ static cix_panel *build_in_memory(const char *name)
     return p;
 }
 
-#ifndef CIX_TEST_NO_READER
 static cix_panel *read_with_reader(const char *name)
 {
     cix_read_options ro;
@@ -84,7 +81,6 @@ static cix_panel *read_with_reader(const char *name)
     ck_assert_cix_ok(cix_panel_read_file(cix_test_fixture(file), &ro, &p, &e), &e);
     return p;
 }
-#endif
 
 /* Both loaders must agree bit for bit before the methods run. */
 static void assert_same_panel(const cix_panel *a, const cix_panel *b)
@@ -106,11 +102,7 @@ static void assert_same_panel(const cix_panel *a, const cix_panel *b)
 static void load_both(const char *name, cix_panel *p[2])
 {
     p[0] = build_in_memory(name);
-#ifdef CIX_TEST_NO_READER
-    p[1] = build_in_memory(name);
-#else
     p[1] = read_with_reader(name);
-#endif
     assert_same_panel(p[0], p[1]);
 }
 
