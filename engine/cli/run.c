@@ -136,6 +136,7 @@ static int read_fixed_weights(cli_run *run)
     cix_read_options_init(&ro);
     ro.form = CIX_FORM_WIDE;
     ro.region_column = "indicator";
+    ro.indicator_column = "name"; /* long-form column names must differ; unused here */
     cix_error_clear(&err);
     st = cix_panel_read_file(run->weights_file, &ro, &wp, &err);
     if (st != CIX_OK)
@@ -164,9 +165,9 @@ static int read_fixed_weights(cli_run *run)
                 rc = CLI_EXIT_DATA;
             goto cleanup;
         }
-        if (w != w) {
-            cli_errorf("%s: indicator '%s' has no weight; give a number", run->weights_file,
-                       name);
+        if (w != w || w < 0) {
+            cli_errorf("%s: indicator '%s' has %s weight; give a number >= 0",
+                       run->weights_file, name, w != w ? "no" : "a negative");
             rc = CLI_EXIT_DATA;
             goto cleanup;
         }

@@ -1,0 +1,152 @@
+#!/bin/sh
+# Golden-output tests of the cix program: exact standard output, standard
+# error and exit code of each case below.
+#
+#   sh test_golden.sh /path/to/cix /path/to/source-root
+#
+# Inputs are in tests/cli/data, expected outputs in tests/cli/golden as
+# NAME.out and NAME.err; the engine version in them is written @VERSION@.
+# Every number in the golden files was checked against an independent
+# computation (see tests/cli/README.md) before it was stored: regenerate
+# them (CIX_GOLDEN_UPDATE=1) only to review the differences by hand.
+set -u
+
+CIX=${1:?usage: sh test_golden.sh CIX SRCDIR}
+SRC=${2:?usage: sh test_golden.sh CIX SRCDIR}
+case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
+DATA=$SRC/tests/cli/data
+GOLD=$SRC/tests/cli/golden
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-golden.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+
+VERSION=$("$CIX" --version | sed -n '1s/^cix //p')
+if [ -z "$VERSION" ]; then
+    echo "FAIL: 'cix --version' printed no version"
+    exit 1
+fi
+# cix --version must agree with the version macros of the source tree.
+hdr=$SRC/engine/include/cix/version.h
+want=$(awk '/#define CIX_VERSION_MAJOR/{a=$3} /#define CIX_VERSION_MINOR/{b=$3}
+            /#define CIX_VERSION_PATCH/{c=$3} END{print a "." b "." c}' "$hdr")
+failures=0
+if [ "$VERSION" != "$want" ]; then
+    echo "FAIL version: cix --version says '$VERSION', version.h says '$want'"
+    failures=$((failures + 1))
+fi
+
+# Replaces the version by @VERSION@ (update) or back (compare).
+to_golden() {
+    sed -e "s/^# cix $VERSION /# cix @VERSION@ /" \
+        -e "s/\"cix_version\": \"$VERSION\"/\"cix_version\": \"@VERSION@\"/" \
+        -e "s/^cix $VERSION\$/cix @VERSION@/"
+}
+from_golden() {
+    sed -e "s/@VERSION@/$VERSION/g"
+}
+
+# run NAME EXPECTED_EXIT ARGS...: runs cix ARGS in the data directory.
+run() {
+    name=$1
+    want_rc=$2
+    shift 2
+    (cd "$DATA" && "$CIX" "$@") >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null
+    rc=$?
+    if [ "${CIX_GOLDEN_UPDATE:-}" = 1 ]; then
+        to_golden <"$TMP/$name.out" >"$GOLD/$name.out"
+        to_golden <"$TMP/$name.err" >"$GOLD/$name.err"
+    fi
+    ok=1
+    if [ "$rc" != "$want_rc" ]; then
+        echo "FAIL $name: exit code $rc, expected $want_rc"
+        ok=0
+    fi
+    for k in out err; do
+        if [ ! -f "$GOLD/$name.$k" ]; then
+            echo "FAIL $name: no golden file $GOLD/$name.$k"
+            ok=0
+            continue
+        fi
+        from_golden <"$GOLD/$name.$k" >"$TMP/$name.$k.want"
+        if ! cmp -s "$TMP/$name.$k.want" "$TMP/$name.$k"; then
+            echo "FAIL $name: standard $k differs (- expected, + got):"
+            diff -u "$TMP/$name.$k.want" "$TMP/$name.$k" | sed -n '3,60p'
+            ok=0
+        fi
+    done
+    if [ $ok = 1 ]; then
+        echo "ok   $name"
+    else
+        failures=$((failures + 1))
+    fi
+}
+
+# --- results: a panel with Chinese region names, a tie in 2020 -----------
+run score_csv 0 score --cost energy --format csv provinces.csv
+# standard output is not a terminal here: csv is the default
+run score_default 0 score --cost energy provinces.csv
+run score_json 0 score --cost energy --format json provinces.csv
+run score_table 0 score --cost energy --format table provinces.csv
+run score_ties_average 0 score --cost energy --ties average --format csv provinces.csv
+run score_ties_dense_table 0 score --cost energy --ties dense --format table provinces.csv
+run score_fixed 0 score --weights-file weights.csv --cost energy provinces.csv
+run weights_csv 0 weights --cost energy provinces.csv
+run weights_json 0 weights --cost energy --format json provinces.csv
+run weights_table 0 weights --cost energy --format table provinces.csv
+# each year on its own: weights per year, or averaged
+run weights_year 0 weights --scope year --cost energy provinces.csv
+run weights_year_average 0 weights --scope year --average-weights --cost energy provinces.csv
+run score_year_json 0 score --scope year --cost energy --format json provinces.csv
+run score_year_table 0 score --scope year --cost energy --format table provinces.csv
+# a cross-section (no year column) with names that need quoting/escaping
+run names_csv 0 score --cost unemployment names.csv
+run names_json 0 score --cost unemployment --format json names.csv
+run names_table 0 score --cost unemployment --format table names.csv
+
+# --- errors ---------------------------------------------------------------
+run err_missing_file 5 score no-such-panel.csv
+run err_ragged 3 score ragged.csv
+run err_constant 4 score constant.csv
+run err_unknown_option 2 score --frobnicate provinces.csv
+run err_unknown_cost 2 score --cost energie provinces.csv
+run err_bad_direction 2 score --direction 'energy=~' provinces.csv
+run err_no_file 2 score --cost energy
+run err_two_files 2 score provinces.csv names.csv
+run err_unknown_command 2 frobnicate provinces.csv
+run err_no_command 2
+run err_weights_file 3 score --weights-file weights_bad.csv provinces.csv
+run err_fixed_needs_file 2 score -w fixed provinces.csv
+run err_bad_normalization 2 score -n zscore provinces.csv
+run err_ties_for_weights 2 weights --ties dense provinces.csv
+run err_bad_range 2 score --range 1 provinces.csv
+
+# --- help and version -----------------------------------------------------
+run version 0 --version
+
+# help: on standard output, exit 0, with the exit codes and examples
+for args in "--help" "help" "score --help" "weights --help" "help score" "score -h"; do
+    # shellcheck disable=SC2086
+    out=$("$CIX" $args 2>"$TMP/help.err")
+    rc=$?
+    ok=1
+    [ "$rc" = 0 ] || ok=0
+    [ -s "$TMP/help.err" ] && ok=0
+    for want in "Exit status:" "  3  bad input data" "  5  input/output error" "Examples:"; do
+        case $out in *"$want"*) ;; *) ok=0 ;; esac
+    done
+    case $args in
+    *score*) case $out in *"--ties NAME"*"--cost LIST"*) ;; *) ok=0 ;; esac ;;
+    esac
+    if [ $ok = 1 ]; then
+        echo "ok   help: cix $args"
+    else
+        echo "FAIL help: cix $args (exit $rc)"
+        failures=$((failures + 1))
+    fi
+done
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures golden case(s) failed"
+    exit 1
+fi
+echo "all golden cases passed"
+exit 0
