@@ -160,7 +160,7 @@ START_TEST(two_threads_match_one)
     for (int i = 0; i < 2; i++) {
         par[i] = ref[i];
         par[i].result = NULL;
-        par[i].rounds = 25;
+        par[i].rounds = 200;
         par[i].nthreads = i == 0 ? 0 : 2;
         ck_assert_int_eq(pthread_create(&th[i], NULL, run_job, &par[i]), 0);
     }
