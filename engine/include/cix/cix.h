@@ -376,7 +376,9 @@ CIX_API cix_status cix_normalize(const cix_panel *p, const cix_options *o, doubl
  * doubles, summing to 1. With scope "year" and average_weights set, the
  * yearly weights are averaged; with scope "year" otherwise, use
  * cix_result_weights_year() from cix_compute().
- * Errors: CIX_EDATA (negative or missing y for entropy: names the cell),
+ * Missing (NaN) cells of y are skipped: a column's statistics use its present
+ * cells only (entropy: n is the number of present cells of the column).
+ * Errors: CIX_EDATA (negative y for entropy: names the cell),
  * CIX_EDEGENERATE (column sum 0, all d_j = 0), CIX_EINVAL, CIX_ENOMEM.
  * O(n * J).
  */
