@@ -1,0 +1,386 @@
+/* Numbers: cix_parse_double against strtod bit for bit, cix_format_double
+ * round trips and shortest texts, and independence from the process locale. */
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cix_test.h"
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+static double from_bits(uint64_t b)
+{
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+static uint64_t to_bits(double d)
+{
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+/* Parses s with both functions and requires the same bits. */
+static void same_as_strtod(const char *s)
+{
+    double want, got = 0.0;
+    char *end;
+    want = strtod(s, &end);
+    ck_assert_msg(*end == '\0', "test input '%s' is not a complete strtod number", s);
+    ck_assert_msg(cix_parse_double(s, strlen(s), &got) == 0, "cix_parse_double rejected '%s'",
+                  s);
+    ck_assert_msg(to_bits(got) == to_bits(want),
+                  "'%s': cix_parse_double gives %.17g (0x%016llx), strtod %.17g (0x%016llx)",
+                  s, got, (unsigned long long)to_bits(got), want,
+                  (unsigned long long)to_bits(want));
+}
+
+static double parse_ok(const char *s)
+{
+    double v = -12345.0;
+    ck_assert_msg(cix_parse_double(s, strlen(s), &v) == 0, "rejected '%s'", s);
+    return v;
+}
+
+START_TEST(parse_known_values)
+{
+    ck_assert(parse_ok("0") == 0.0 && !signbit(parse_ok("0")));
+    ck_assert(parse_ok("-0") == 0.0 && signbit(parse_ok("-0")));
+    ck_assert(parse_ok("-0.000e5") == 0.0 && signbit(parse_ok("-0.000e5")));
+    ck_assert(parse_ok("3.5") == 3.5);
+    ck_assert(parse_ok("+3.5") == 3.5);
+    ck_assert(parse_ok("-2.5E+2") == -250.0);
+    ck_assert(parse_ok("1.") == 1.0);
+    ck_assert(parse_ok(".5") == 0.5);
+    ck_assert(parse_ok("00012") == 12.0);
+    ck_assert(parse_ok("1e-3") == 0.001);
+    ck_assert(parse_ok("0.1") == 0.1);
+    ck_assert(parse_ok("1e23") == 1e23);
+    ck_assert(parse_ok("1e300") == 1e300);
+    ck_assert(parse_ok("4.9406564584124654e-324") == 4.9406564584124654e-324);
+    ck_assert(parse_ok("2.2250738585072014e-308") == DBL_MIN);
+    ck_assert(parse_ok("1.7976931348623157e308") == DBL_MAX);
+    ck_assert(isinf(parse_ok("1e309")) && parse_ok("1e309") > 0); /* as strtod */
+    ck_assert(parse_ok("1e-400") == 0.0);
+    ck_assert(parse_ok("0e999999999999999999999") == 0.0);
+    /* only the first len bytes are read */
+    {
+        double v = 0;
+        ck_assert_int_eq(cix_parse_double("12.5xyz", 4, &v), 0);
+        ck_assert(v == 12.5);
+    }
+}
+END_TEST
+
+START_TEST(parse_rejects_non_numbers)
+{
+    static const char *const bad[] = {
+        "",     "+",    "-",     ".",      "+.",      "e5",     "1e",     "1e+",   "1e-",
+        "inf",  "-inf", "+inf",  "INF",    "infinity", "nan",   "NaN",    "-nan",  "nan(1)",
+        "0x10", "0X1p3", "0x",   " 1",     "1 ",      "\t1",    "1,5",    "1.2.3", "--1",
+        "+-1",  "1e5.5", "1_000", "1..2",  "1e1e1",   "abc",    "1a",     "١",     "½"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42.0;
+        ck_assert_msg(cix_parse_double(bad[i], strlen(bad[i]), &v) == -1, "accepted '%s'",
+                      bad[i]);
+        ck_assert_msg(v == 42.0, "'%s': output written on failure", bad[i]);
+    }
+    ck_assert_int_eq(cix_parse_double(NULL, 0, NULL), -1);
+}
+END_TEST
+
+START_TEST(parse_random_bit_patterns)
+{
+    char buf[64];
+    for (int i = 0; i < 40000; i++) {
+        double x = from_bits(rnd());
+        if (!isfinite(x))
+            continue;
+        snprintf(buf, sizeof buf, "%.17g", x);
+        same_as_strtod(buf);
+        snprintf(buf, sizeof buf, "%.16e", x);
+        same_as_strtod(buf);
+        snprintf(buf, sizeof buf, "%.15g", x); /* often not the same double */
+        same_as_strtod(buf);
+    }
+    /* subnormals and values near the limits */
+    for (int i = 0; i < 10000; i++) {
+        double x = from_bits(rnd() & 0x000FFFFFFFFFFFFFull);
+        snprintf(buf, sizeof buf, "%.17g", x);
+        same_as_strtod(buf);
+        snprintf(buf, sizeof buf, "%.17g", nextafter(DBL_MAX, 0) - x * 1e300);
+        same_as_strtod(buf);
+    }
+}
+END_TEST
+
+/* A random decimal: ndig digits, a point somewhere (or none), an exponent. */
+static void random_decimal(char *buf, size_t cap, int ndig, int emin, int emax)
+{
+    size_t n = 0;
+    int point = (int)(rnd() % (uint64_t)(ndig + 2)) - 1; /* -1: no point */
+    if (rnd() % 2)
+        buf[n++] = '-';
+    for (int k = 0; k < ndig; k++) {
+        if (k == point)
+            buf[n++] = '.';
+        buf[n++] = (char)('0' + rnd() % 10);
+    }
+    snprintf(buf + n, cap - n, "e%d", emin + (int)(rnd() % (uint64_t)(emax - emin + 1)));
+}
+
+START_TEST(parse_random_long_mantissas)
+{
+    char buf[128];
+    static const int lengths[] = {1, 5, 9, 15, 16, 17, 19, 20, 25, 40};
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
+        for (int i = 0; i < 4000; i++) {
+            random_decimal(buf, sizeof buf, lengths[l], -345, 330);
+            same_as_strtod(buf);
+        }
+}
+END_TEST
+
+START_TEST(parse_random_short_decimals)
+{
+    /* the fast path: <= 15 digits and |exponent| <= 22, and just outside it */
+    char buf[64];
+    for (int i = 0; i < 40000; i++) {
+        random_decimal(buf, sizeof buf, 1 + (int)(rnd() % 16), -25, 25);
+        same_as_strtod(buf);
+    }
+    for (int i = 0; i < 5000; i++) {
+        unsigned long long m = rnd() % 1000000000000000ull;
+        snprintf(buf, sizeof buf, "%llue%d", m, 18 + (int)(rnd() % 20));
+        same_as_strtod(buf);
+        snprintf(buf, sizeof buf, "%llu", m);
+        same_as_strtod(buf);
+    }
+}
+END_TEST
+
+/* Inserts extra digit d after the last mantissa digit of "d.ddde+XX". */
+static void with_extra_digit(const char *s, char d, char *out, size_t cap)
+{
+    const char *e = strchr(s, 'e');
+    size_t m = (size_t)(e - s);
+    ck_assert(m + strlen(e) + 2 < cap);
+    memcpy(out, s, m);
+    out[m] = d;
+    strcpy(out + m + 1, e);
+}
+
+START_TEST(parse_exact_midpoints)
+{
+    /* The exact midpoint of two adjacent doubles rounds to even; one more
+     * digit far to the right decides the other way. Printing the midpoint
+     * with 1100 digits exercises the path that shortens long mantissas. */
+    static char mid[1300], above[1300];
+    if (LDBL_MANT_DIG < 64)
+        return; /* no exact midpoints without an extended long double */
+    for (int i = 0; i < 300; i++) {
+        uint64_t b = rnd();
+        double x, y;
+        long double m;
+        if (i % 3 == 0)
+            b &= 0x000FFFFFFFFFFFFFull; /* subnormal */
+        else
+            b &= 0x7FFFFFFFFFFFFFFFull;
+        x = from_bits(b);
+        if (!isfinite(x))
+            continue;
+        y = nextafter(x, INFINITY);
+        if (!isfinite(y))
+            continue;
+        m = ((long double)x + (long double)y) / 2;
+        snprintf(mid, sizeof mid, "%.1100Le", m);
+        same_as_strtod(mid);
+        with_extra_digit(mid, '1', above, sizeof above);
+        same_as_strtod(above);
+        snprintf(mid, sizeof mid, "%.40Le", m);
+        same_as_strtod(mid);
+    }
+}
+END_TEST
+
+START_TEST(parse_extremes)
+{
+    static char big[3000];
+    static const char *const cases[] = {
+        "1e999999999999999999", "-1e-99999999999999",   "123456789e-400",
+        "0.000000000000000000000000000000000000001e-300",
+        "1797693134862315708145274237317043567981e269", /* just above DBL_MAX rounding */
+        "2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125e-324",
+        "2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125000000000000000000000000000000001e-324",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_as_strtod(cases[i]);
+    /* 2500 digits with the deciding digit at the very end */
+    memset(big, '0', sizeof big);
+    big[0] = '1';
+    big[2500] = '\0';
+    same_as_strtod(big);
+    big[2499] = '1';
+    same_as_strtod(big);
+    memcpy(big, "0.", 2);
+    same_as_strtod(big);
+}
+END_TEST
+
+/* The text the format contract asks for: the first of %.15g, %.16g, %.17g
+ * (every precision from 1 for subnormals) that strtod reads back exactly. */
+static void expected_text(double x, char *out, size_t cap)
+{
+    int lo = fabs(x) < DBL_MIN ? 1 : 15;
+    for (int p = lo; p <= 17; p++) {
+        snprintf(out, cap, "%.*g", p, x);
+        if (to_bits(strtod(out, NULL)) == to_bits(x))
+            return;
+    }
+    ck_abort_msg("%%.17g does not round-trip %a", x);
+}
+
+START_TEST(format_known_values)
+{
+    char buf[CIX_DOUBLE_BUFSIZE];
+    struct {
+        double x;
+        const char *text;
+    } cases[] = {
+        {0.1, "0.1"},       {1e-300, "1e-300"},   {-2.5, "-2.5"},     {0.0, "0"},
+        {-0.0, "-0"},       {1.0, "1"},           {100.0, "100"},     {1e15, "1e+15"},
+        {123456.0, "123456"}, {0.0001, "0.0001"}, {0.00001, "1e-05"}, {1.0 / 3, "0.3333333333333333"},
+        {2.0 / 3, "0.6666666666666666"}, {DBL_MAX, "1.7976931348623157e+308"},
+        {DBL_MIN, "2.2250738585072014e-308"}, {5e-324, "5e-324"},
+        {36102.6, "36102.6"}, {1e21, "1e+21"},   {123456789012345.0, "123456789012345"},
+        {1234567890123456.0, "1234567890123456"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = cix_format_double(cases[i].x, buf);
+        ck_assert_str_eq(buf, cases[i].text);
+        ck_assert_uint_eq(n, strlen(cases[i].text));
+    }
+    ck_assert_uint_eq(cix_format_double(NAN, buf), 0);
+    ck_assert_str_eq(buf, "");
+    ck_assert_uint_eq(cix_format_double(INFINITY, buf), 3);
+    ck_assert_str_eq(buf, "inf");
+    ck_assert_uint_eq(cix_format_double(-INFINITY, buf), 4);
+    ck_assert_str_eq(buf, "-inf");
+}
+END_TEST
+
+static void check_format(double x)
+{
+    char buf[CIX_DOUBLE_BUFSIZE], want[64];
+    double back;
+    size_t n = cix_format_double(x, buf);
+    ck_assert_uint_lt(n, CIX_DOUBLE_BUFSIZE);
+    ck_assert_uint_eq(n, strlen(buf));
+    ck_assert_msg(cix_parse_double(buf, n, &back) == 0, "'%s' does not parse", buf);
+    ck_assert_msg(to_bits(back) == to_bits(x), "%a printed as '%s' reads back as %a", x, buf,
+                  back);
+    ck_assert_msg(to_bits(strtod(buf, NULL)) == to_bits(x), "strtod('%s') != %a", buf, x);
+    expected_text(x, want, sizeof want);
+    ck_assert_str_eq(buf, want);
+}
+
+START_TEST(format_round_trips)
+{
+    for (int i = 0; i < 40000; i++) {
+        double x = from_bits(rnd());
+        if (isfinite(x))
+            check_format(x);
+    }
+    for (int i = 0; i < 5000; i++) {
+        check_format(from_bits(rnd() & 0x000FFFFFFFFFFFFFull)); /* subnormal */
+        check_format((double)(int64_t)(rnd() % 2000001) / 1000.0 - 1000.0); /* data-like */
+        check_format((double)(rnd() % 100000) * pow(10, (double)(rnd() % 40) - 20));
+    }
+}
+END_TEST
+
+START_TEST(locale_with_decimal_comma)
+{
+    char buf[CIX_DOUBLE_BUFSIZE], probe[16];
+    static const char csv[] = "region;year;gdp\nBeijing;2020;3.5\nShanghai;2020;1e-3\n";
+    cix_panel *p = NULL;
+    cix_error err;
+    double v;
+
+    if (!setlocale(LC_ALL, "de_DE.UTF-8"))
+        ck_abort_msg("the de_DE.UTF-8 locale (decimal comma) is not installed; install it "
+                     "with: apt-get install locales && sed -i "
+                     "'s/^# *de_DE.UTF-8/de_DE.UTF-8/' /etc/locale.gen && locale-gen");
+    snprintf(probe, sizeof probe, "%.1f", 2.5);
+    ck_assert_msg(strcmp(probe, "2,5") == 0, "de_DE.UTF-8 does not use a decimal comma (%s)",
+                  probe);
+
+    ck_assert_int_eq(cix_parse_double("3.5", 3, &v), 0);
+    ck_assert(v == 3.5);
+    ck_assert_int_eq(cix_parse_double("3,5", 3, &v), -1);
+    ck_assert_int_eq(cix_parse_double("0.1234567890123456789", 21, &v), 0);
+    ck_assert(v == 0.1234567890123456789);
+    cix_format_double(3.5, buf);
+    ck_assert_str_eq(buf, "3.5");
+    cix_format_double(1e-300, buf);
+    ck_assert_str_eq(buf, "1e-300");
+    cix_format_double(-0.6666666666666666, buf);
+    ck_assert_str_eq(buf, "-0.6666666666666666");
+    for (int i = 0; i < 2000; i++) {
+        double x = from_bits(rnd()), back;
+        size_t n;
+        if (!isfinite(x))
+            continue;
+        n = cix_format_double(x, buf);
+        ck_assert_msg(strchr(buf, ',') == NULL, "'%s' has a comma", buf);
+        ck_assert_int_eq(cix_parse_double(buf, n, &back), 0);
+        ck_assert(to_bits(back) == to_bits(x));
+    }
+    ck_assert_cix_ok(cix_panel_read_buffer(csv, sizeof csv - 1, "de.csv", NULL, &p, &err),
+                     &err);
+    ck_assert(cix_panel_value(p, 0, 0) == 3.5);
+    ck_assert(cix_panel_value(p, 1, 0) == 0.001);
+    cix_panel_free(p);
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
+static Suite *number_suite(void)
+{
+    Suite *s = suite_create("number");
+    TCase *tc = tcase_create("number");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, parse_known_values);
+    tcase_add_test(tc, parse_rejects_non_numbers);
+    tcase_add_test(tc, parse_random_bit_patterns);
+    tcase_add_test(tc, parse_random_long_mantissas);
+    tcase_add_test(tc, parse_random_short_decimals);
+    tcase_add_test(tc, parse_exact_midpoints);
+    tcase_add_test(tc, parse_extremes);
+    tcase_add_test(tc, format_known_values);
+    tcase_add_test(tc, format_round_trips);
+    tcase_add_test(tc, locale_with_decimal_comma);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return cix_test_run(number_suite());
+}
