@@ -118,6 +118,7 @@ int cli_out_commit(cli_out *o)
     int e = 0;
     const char *what = "write";
 
+    errno = 0;
     if (!o->tmp) {
         /* stdout: make sure everything reached it. */
         if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -119,6 +119,40 @@ run err_bad_normalization 2 score -n zscore provinces.csv
 run err_ties_for_weights 2 weights --ties dense provinces.csv
 run err_bad_range 2 score --range 1 provinces.csv
 
+# --- every output reproduces itself from its own first line ---------------
+# reproduce LABEL ARGS...: runs cix ARGS, then the command line recorded in
+# the '# cix VERSION ...' line of its output; the two outputs must be equal.
+reproduce() {
+    label=$1
+    shift
+    (cd "$DATA" && "$CIX" "$@") >"$TMP/r1" 2>"$TMP/r.err"
+    rc1=$?
+    line=$(sed -n "1s/^# cix $VERSION //p" "$TMP/r1")
+    if [ -z "$line" ]; then
+        echo "FAIL reproduce $label: no '# cix $VERSION' first line (exit $rc1)"
+        failures=$((failures + 1))
+        return
+    fi
+    (cd "$DATA" && eval "set -- $line" && "$CIX" "$@") >"$TMP/r2" 2>>"$TMP/r.err"
+    rc2=$?
+    if [ $rc1 = 0 ] && [ $rc2 = 0 ] && cmp -s "$TMP/r1" "$TMP/r2"; then
+        echo "ok   reproduce $label"
+    else
+        echo "FAIL reproduce $label: exit $rc1/$rc2; from the recorded line '$line':"
+        diff "$TMP/r1" "$TMP/r2" | head -20
+        cat "$TMP/r.err"
+        failures=$((failures + 1))
+    fi
+}
+reproduce defaults score provinces.csv
+reproduce directions score --direction 'rd_share=[1,5]' --direction gdp_pc==10 --cost energy \
+    --na 'NA,,n/a' --delimiter , --scope base:2019 --ties dense provinces.csv
+reproduce equal weights -n none -w equal --cost energy provinces.csv
+reproduce fixed score --weights-file weights.csv --cost energy --ties average provinces.csv
+reproduce year score --scope year --average-weights --shift 0.01 --smooth 0.001 \
+    --range 1,100 --direction energy=- provinces.csv
+reproduce names score --cost unemployment --region-column region names.csv
+
 # --- help and version -----------------------------------------------------
 run version 0 --version
 
