@@ -2,9 +2,12 @@
  * the target's directory (mkstemp), which is flushed, synced and renamed
  * over the target only when everything was written. On any failure the
  * temporary file is removed, so the target is either the complete new
- * output or untouched. */
+ * output or untouched. An interrupt (SIGINT, SIGTERM, SIGHUP) while the
+ * temporary file exists removes it too. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,48 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+/* The temporary file for the signal handler: the name is copied into a
+ * fixed buffer before `pending` is set and `pending` is cleared before the
+ * file is renamed or removed, so the handler never sees a half-written
+ * name. This is the program's only global state; the library has none. */
+#ifndef PATH_MAX
+#  define PATH_MAX 4096
+#endif
+static char pending_name[PATH_MAX];
+static volatile sig_atomic_t pending;
+
+static void on_signal(int sig)
+{
+    if (pending)
+        unlink(pending_name);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void watch_signals(const char *tmp)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    size_t i, n = strlen(tmp);
+    if (n >= sizeof pending_name)
+        return; /* too long to remember: no cleanup on a signal */
+    memcpy(pending_name, tmp, n + 1);
+    pending = 1;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue; /* keep signals the caller chose to ignore ignored */
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static void unwatch_signals(void)
+{
+    pending = 0;
+}
 
 /* "dir/.name.XXXXXX" for the target "dir/name". NULL when out of memory. */
 static char *temp_template(const char *path)
@@ -60,10 +105,12 @@ int cli_out_open(cli_out *o, const char *path)
         o->tmp = NULL;
         return CLI_EXIT_IO;
     }
+    watch_signals(o->tmp);
     o->fp = fdopen(fd, "wb");
     if (!o->fp) {
         int e = errno;
         close(fd);
+        unwatch_signals();
         unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
@@ -144,6 +191,9 @@ int cli_out_commit(cli_out *o)
         e = errno;
         what = "rename the temporary file onto";
     }
+    /* After the rename: a signal before it still removes the temporary file
+     * (after it, the handler's unlink finds no such file). */
+    unwatch_signals();
     if (e) {
         unlink(o->tmp);
         free(o->tmp);
@@ -163,6 +213,7 @@ void cli_out_abort(cli_out *o)
     if (o->tmp) {
         if (o->fp)
             fclose(o->fp);
+        unwatch_signals();
         unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
