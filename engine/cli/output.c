@@ -282,6 +282,31 @@ static void put_double(FILE *fp, double x)
     fputs(t, fp);
 }
 
+/* A whole number, without printf's floating-point formatting (the CSV
+ * writer prints one year and one rank per row). */
+static void put_int(FILE *fp, long long v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        t[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        t[--i] = '-';
+    fwrite(t + i, 1, sizeof t - i, fp);
+}
+
+/* A rank: whole, or a half (average ties) printed exactly. */
+static void put_rank(FILE *fp, double r)
+{
+    if (r == floor(r) && fabs(r) < 1e15)
+        put_int(fp, (long long)r);
+    else
+        put_double(fp, r);
+}
+
 static void pad(FILE *fp, size_t n)
 {
     while (n--)
@@ -613,18 +638,15 @@ static void scores_csv(FILE *fp, const cli_run *run, const cix_result *res,
         size_t r = it[i].row;
         double rk = rank[r];
         csv_field(fp, cix_panel_row_region(run->panel, r));
-        if (has_year)
-            fprintf(fp, ",%ld", (long)cix_panel_row_year(run->panel, r));
-        fputc(',', fp);
-        cix_format_double(score[r], t);
-        fputs(t, fp);
-        fputc(',', fp);
-        if (!isnan(rk)) {
-            if (rk == floor(rk) && fabs(rk) < 1e15)
-                fprintf(fp, "%.0f", rk);
-            else
-                put_double(fp, rk);
+        if (has_year) {
+            fputc(',', fp);
+            put_int(fp, cix_panel_row_year(run->panel, r));
         }
+        fputc(',', fp);
+        fwrite(t, 1, cix_format_double(score[r], t), fp);
+        fputc(',', fp);
+        if (!isnan(rk))
+            put_rank(fp, rk);
         fputc('\n', fp);
     }
 }
@@ -650,10 +672,8 @@ static void scores_json(FILE *fp, const cli_run *run, const cix_result *res,
         fputs(", \"rank\": ", fp);
         if (isnan(rank[r]))
             fputs("null", fp);
-        else if (rank[r] == floor(rank[r]) && fabs(rank[r]) < 1e15)
-            fprintf(fp, "%.0f", rank[r]);
         else
-            put_double(fp, rank[r]);
+            put_rank(fp, rank[r]);
         fputc('}', fp);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", fp);

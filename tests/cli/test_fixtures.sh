@@ -8,6 +8,7 @@ set -u
 
 CIX=${1:?usage: sh test_fixtures.sh CIX SRCDIR}
 SRC=${2:?usage: sh test_fixtures.sh CIX SRCDIR}
+case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
 FIX=$SRC/tests/fixtures
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-fixtures.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT HUP INT TERM
