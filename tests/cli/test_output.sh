@@ -136,6 +136,21 @@ if [ -w /dev/full ]; then
         fail "full standard output: exit $rc, expected 5"
 fi
 
+# 7. On a terminal the default format is the table (needs script(1) to give
+#    cix a terminal; skipped without it).
+if command -v script >/dev/null 2>&1 &&
+    script -q -c true /dev/null >/dev/null 2>&1 </dev/null; then
+    tty_out=$(cd "$DATA" && script -q -c "'$CIX' score --cost energy provinces.csv" /dev/null \
+        </dev/null | tr -d '\r')
+    want=$("$CIX" score --cost energy --format table "$P" 2>/dev/null | sed -n '2,3p')
+    case $tty_out in
+    *"$want"*) pass "terminal: the default format is the table" ;;
+    *) fail "terminal: no table in the output: $(printf '%s' "$tty_out" | head -3)" ;;
+    esac
+else
+    echo "skip terminal: script(1) is not available"
+fi
+
 if [ "$failures" -ne 0 ]; then
     echo "$failures output check(s) failed"
     exit 1
