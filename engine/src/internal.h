@@ -59,6 +59,8 @@ const size_t *cix_i_panel_region_index(const cix_panel *p);
 double *cix_i_panel_data(cix_panel *p);
 const double *cix_i_panel_data_const(const cix_panel *p);
 
+typedef struct cix_i_notes cix_i_notes;
+
 /* ---- UTF-8 (core/utf8.c) ----------------------------------------------- */
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0; when
@@ -109,7 +111,9 @@ void cix_i_scope_err_group(cix_error *err, const cix_panel *p, const cix_i_scope
  */
 cix_status cix_i_weights_groups(const cix_panel *p, const cix_options *o, const double *y,
                                 const cix_i_scope *s, double *wg, size_t *ngroups_used,
-                                cix_error *err);
+                                cix_pca **pca, cix_i_notes *notes, cix_error *err);
+/* (pca: when not NULL and the method is pca / pca-coef, receives the PCA of
+ * the last group, owned by the caller; notes may be NULL.) */
 
 /*
  * Linear aggregation (aggregate/linear.c): s[r] = sum_j w[g(r)][j] y[r][j],
@@ -118,5 +122,94 @@ cix_status cix_i_weights_groups(const cix_panel *p, const cix_options *o, const 
  */
 cix_status cix_i_aggregate_linear(const cix_panel *p, const double *y, const double *w,
                                   const int32_t *group, double *s, cix_error *err);
+
+/* ---- notes (core/notes.c) ----------------------------------------------- */
+
+/* A growing list of cix_note, allocated through `alloc`. */
+struct cix_i_notes {
+    const cix_allocator *alloc;
+    cix_note *v;
+    size_t n, cap;
+};
+
+void cix_i_notes_init(cix_i_notes *ns, const cix_allocator *alloc);
+void cix_i_notes_free(cix_i_notes *ns);
+/* Appends a note (message from fmt, truncated to fit). ns may be NULL (no-op).
+ * Returns CIX_ENOMEM (and fills err) when the list cannot grow. */
+cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
+                           size_t indicator, size_t row, double before, double after,
+                           size_t count, const char *fmt, ...) CIX_I_PRINTF(9, 10);
+
+/* ---- pre-treatment (pretreat/) ----------------------------------------- */
+
+/*
+ * Pre-treatment of METHODS.md §3 on panel p: coverage screen (indicators,
+ * then regions), constant indicators when o->drop_constant (constant over
+ * every group of the scope that normalizes), imputation, per-indicator
+ * transforms (o->params[j].transform), the JRC outlier rule (o->outliers).
+ * Produces *q, a new panel (same allocator) holding the kept indicators and
+ * rows with the treated values; ind_map[k] / row_map[r] give the p index of
+ * q's indicator k / row r (caller buffers of p's nindicators / nrows). The
+ * counts of q are cix_panel_nindicators(*q) / cix_panel_nrows(*q). Notes use
+ * p's indices. Present values are never changed by imputation.
+ * The scope for statistics is that of o (imputation mean/median over the
+ * scope group of the row). o's per-indicator arrays are in p's order.
+ * Errors: CIX_EDATA (log of x <= 0: names the cell), CIX_EDEGENERATE
+ * (everything dropped), CIX_ENOMEM.
+ */
+cix_status cix_i_pretreat(const cix_panel *p, const cix_options *o, cix_panel **q,
+                          size_t *ind_map, size_t *row_map, cix_i_notes *notes,
+                          cix_error *err);
+
+/*
+ * Oriented x for the correlation-based methods (PCA, audit): cost columns
+ * negated, interval / target-point columns turned into benefit values in
+ * [0,1] (statistics over the scope s), others copied. xo: caller buffer,
+ * nrows x J column-major.
+ */
+cix_status cix_i_orient(const cix_panel *p, const cix_options *o, const cix_i_scope *s,
+                        double *xo, cix_error *err);
+
+/* ---- linear algebra (linalg/) ------------------------------------------- */
+
+/*
+ * Correlation matrix (J x J, column-major, full) of the n x J column-major
+ * matrix x (ld = n), computed accurately: columns centred with compensated
+ * means, scaled, then one DSYRK. Missing cells are an error (CIX_EDATA
+ * naming indicator and row via p when p != NULL). A constant column is
+ * CIX_EDEGENERATE naming it. sd (J, may be NULL) receives the sds (ddof 1).
+ */
+cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size_t J,
+                             const cix_allocator *a, double *R, double *sd,
+                             cix_error *err);
+/* Eigen-decomposition of the symmetric J x J matrix A (not modified) with
+ * LAPACKE_dsyevr: eigenvalues descending in w, eigenvectors in V (columns,
+ * J x J column-major). */
+cix_status cix_i_eigen_sym(const double *A, size_t J, const cix_allocator *a, double *w,
+                           double *V, cix_error *err);
+
+/* ---- PCA (weights/pca.c) ------------------------------------------------ */
+
+/* PCA of panel p under options o (x = p's values, oriented by cix_i_orient
+ * over scope s, rows of scope group g only when g != (size_t)-1). */
+cix_status cix_i_pca_group(const cix_panel *p, const cix_options *o, const cix_i_scope *s,
+                           size_t g, cix_pca **out, cix_i_notes *notes, cix_error *err);
+
+/* ---- aggregation (aggregate/) -------------------------------------------- */
+
+/*
+ * Scores by o->aggregation: s[r] from y's row r and weights row
+ * w[group[r]] (group NULL = 0; w row-major ngroups x J). TOPSIS takes its
+ * ideal points over the scope s of o. Errors name the cell (missing y, y <= 0
+ * for geometric / harmonic / power < 0).
+ */
+cix_status cix_i_aggregate(const cix_panel *p, const cix_options *o, const double *y,
+                           const double *w, const int32_t *group, const cix_i_scope *s,
+                           double *scores, cix_error *err);
+
+/* Rank change vs the previous year of the same region (rank/rank.c): out[r]
+ * = rank(prev) - rank(r), NaN where not defined. */
+cix_status cix_i_rank_change(const cix_panel *p, const double *ranks, double *out,
+                             cix_error *err);
 
 #endif /* CIX_INTERNAL_H */

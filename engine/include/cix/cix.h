@@ -291,21 +291,81 @@ typedef struct cix_direction {
     double b; /* interval upper bound */
 } cix_direction;
 
+/* Normalizations (METHODS.md §2). Values are frozen; new ones are appended. */
 typedef enum cix_normalization {
-    CIX_NORM_NONE = 0,
-    CIX_NORM_MINMAX = 1
-    /* more in later versions; values are frozen */
+    CIX_NORM_NONE = 0,       /* "none" */
+    CIX_NORM_MINMAX = 1,     /* "minmax", range [range_lo, range_hi] */
+    CIX_NORM_ZSCORE = 2,     /* "zscore", sd with ddof */
+    CIX_NORM_RANK = 3,       /* "rank", 1..n, ties averaged */
+    CIX_NORM_PERCENTILE = 4, /* "percentile", (rank-1)/(n-1) */
+    CIX_NORM_RATIO_MEAN = 5, /* "ratio-mean" */
+    CIX_NORM_RATIO_MAX = 6,  /* "ratio-max" */
+    CIX_NORM_RATIO_MIN = 7,  /* "ratio-min" */
+    CIX_NORM_VECTOR = 8,     /* "vector", x / sqrt(sum x^2), not oriented */
+    CIX_NORM_TARGET = 9,     /* "target", needs cix_indicator_params.target */
+    CIX_NORM_GOALPOSTS = 10, /* "goalposts", needs params lo/hi */
+    CIX_NORM_EFFICACY = 11   /* "efficacy", 60-100 scale (功效系数法) */
 } cix_normalization;
 
+/* Weighting methods (METHODS.md §4). Values are frozen. */
 typedef enum cix_weighting {
-    CIX_WEIGHT_EQUAL = 0,
-    CIX_WEIGHT_ENTROPY = 1,
-    CIX_WEIGHT_FIXED = 2
+    CIX_WEIGHT_EQUAL = 0,    /* "equal" */
+    CIX_WEIGHT_ENTROPY = 1,  /* "entropy" */
+    CIX_WEIGHT_FIXED = 2,    /* "fixed": fixed_weights */
+    CIX_WEIGHT_SD = 3,       /* "sd": sd of y */
+    CIX_WEIGHT_CV = 4,       /* "cv": sd/|mean| of the (pre-treated) x */
+    CIX_WEIGHT_CRITIC = 5,   /* "critic" */
+    CIX_WEIGHT_PCA = 6,      /* "pca": OECD factor-analysis rule with varimax */
+    CIX_WEIGHT_PCA_COEF = 7  /* "pca-coef": principal-component score coefficients */
 } cix_weighting;
 
+/* Aggregation methods (METHODS.md §5). Values are frozen. */
 typedef enum cix_aggregation {
-    CIX_AGG_LINEAR = 0
+    CIX_AGG_LINEAR = 0,    /* "linear" */
+    CIX_AGG_GEOMETRIC = 1, /* "geometric": y > 0 required */
+    CIX_AGG_HARMONIC = 2,  /* "harmonic": y > 0 required */
+    CIX_AGG_POWER = 3,     /* "power": generalized mean with exponent `power` */
+    CIX_AGG_TOPSIS = 4     /* "topsis": ideal points from the scope */
 } cix_aggregation;
+
+/* Combination of the fixed weights a (subjective, fixed_weights) with the
+ * weights b of the chosen method (objective) — METHODS.md §4 "Combined". */
+typedef enum cix_combine {
+    CIX_COMBINE_NONE = 0,   /* use b alone */
+    CIX_COMBINE_MULT = 1,   /* "mult": a_j b_j / sum a b */
+    CIX_COMBINE_LINEAR = 2  /* "linear:alpha": alpha a + (1 - alpha) b */
+} cix_combine;
+
+/* Missing-value imputation (METHODS.md §3). Values are frozen. */
+typedef enum cix_impute {
+    CIX_IMPUTE_NONE = 0,   /* "none" */
+    CIX_IMPUTE_MEAN = 1,   /* "mean" over the scope */
+    CIX_IMPUTE_MEDIAN = 2, /* "median" over the scope */
+    CIX_IMPUTE_INTERP = 3, /* "interp": linear across years within a region */
+    CIX_IMPUTE_LOCF = 4    /* "locf": last observation carried forward */
+} cix_impute;
+
+/* Per-indicator transform before normalization (METHODS.md §3). */
+typedef enum cix_transform {
+    CIX_TRANSFORM_NONE = 0,
+    CIX_TRANSFORM_LOG = 1,        /* "log": log(x), x > 0 required */
+    CIX_TRANSFORM_LOG1P_SHIFT = 2 /* "log1p-shift": log(x - min + 1) over the scope */
+} cix_transform;
+
+/*
+ * Per-indicator parameters for target, goalposts and efficacy
+ * normalizations and for transforms. NaN means "not given".
+ */
+typedef struct cix_indicator_params {
+    double target;       /* t for "target" */
+    double lo, hi;       /* goalposts; for "target" they replace min/max */
+    double satisfactory; /* x_h (满意值) for "efficacy" */
+    double not_allowed;  /* x_s (不允许值) for "efficacy" */
+    cix_transform transform;
+} cix_indicator_params;
+
+/* Sets every field to "not given" (NaN, CIX_TRANSFORM_NONE). */
+CIX_API void cix_indicator_params_init(cix_indicator_params *q);
 
 typedef enum cix_scope_kind {
     CIX_SCOPE_POOLED = 0, /* statistics over all rows of all years */
@@ -337,6 +397,26 @@ typedef struct cix_options {
     double entropy_smooth;           /* entropy: a + (1-a) y; default 0 (off) */
     int average_weights;             /* scope year: average the yearly weights */
     int nthreads;                    /* 0 = automatic; results never depend on it */
+
+    /* --- added in 0.2: the full method set (append-only) --- */
+    int ddof;                        /* zscore, sd, critic: 1 (n-1, default) or 0 (n) */
+    int no_cap;                      /* target normalization: do not cap at 1 */
+    /* Per-indicator parameters (targets, goalposts, efficacy values,
+     * transforms), one per indicator in panel order; NULL = none given. */
+    const cix_indicator_params *params;
+    size_t nparams;
+    int drop_constant;               /* drop constant indicators (reported) instead
+                                        of failing */
+    cix_impute impute;               /* default CIX_IMPUTE_NONE */
+    double min_coverage_indicator;   /* drop indicators with less than this share
+                                        of cells present (0..1); default 0 = keep */
+    double min_coverage_region;      /* same for regions; default 0 */
+    int outliers;                    /* 1 = JRC outlier rule (winsorize up to 5,
+                                        else log1p-shift); default 0 */
+    int factors;                     /* pca, pca-coef: number of factors, 0 = auto */
+    cix_combine combine;             /* default CIX_COMBINE_NONE */
+    double combine_alpha;            /* for CIX_COMBINE_LINEAR, in [0,1] */
+    double power;                    /* CIX_AGG_POWER exponent p (p != 0); default 1 */
 } cix_options;
 
 /* Sets the documented defaults above. */
@@ -354,6 +434,12 @@ CIX_API const char *cix_aggregation_name(cix_aggregation a);
 CIX_API int cix_aggregation_from_name(const char *name, cix_aggregation *out);
 CIX_API const char *cix_ties_name(cix_ties t);
 CIX_API int cix_ties_from_name(const char *name, cix_ties *out);
+CIX_API const char *cix_impute_name(cix_impute m);
+CIX_API int cix_impute_from_name(const char *name, cix_impute *out);
+CIX_API const char *cix_transform_name(cix_transform t);
+CIX_API int cix_transform_from_name(const char *name, cix_transform *out);
+/* "mult" or "linear:ALPHA" (and "none"). */
+CIX_API int cix_combine_from_name(const char *name, cix_combine *out, double *alpha);
 /* "pooled", "year", "base:YYYY". */
 CIX_API int cix_scope_from_name(const char *name, cix_scope_kind *kind, int32_t *base_year);
 /* Parses "+", "-", "[a,b]", "=t" (locale-independent). 0 or -1. */
@@ -420,6 +506,137 @@ CIX_API const double *cix_result_normalized(const cix_result *r);
 /* Scores and ranks, one per panel row, in panel row order. */
 CIX_API const double *cix_result_scores(const cix_result *r);
 CIX_API const double *cix_result_ranks(const cix_result *r);
+/* Rank change against the previous year of the same region, one per row:
+ * previous rank - this rank (positive = moved up); NaN in the first year, for
+ * a region absent the year before, or for a cross-section. */
+CIX_API const double *cix_result_rank_change(const cix_result *r);
+/* 1 if panel indicator j was used, 0 if it was dropped (constant with
+ * drop_constant, or by the coverage screen). Weights and normalized columns
+ * are over all panel indicators: a dropped indicator has weight 0 and a NaN
+ * column. Rows of a region dropped by the coverage screen have NaN scores. */
+CIX_API int cix_result_indicator_used(const cix_result *r, size_t j);
+/* The pre-treated values x the methods saw (imputed, transformed,
+ * winsorized), column-major nrows x nindicators; the panel itself is never
+ * changed. */
+CIX_API const double *cix_result_treated(const cix_result *r);
+
+/* ------------------------------------------------------------------------ */
+/* Notes: what the engine did to the data, and warnings                     */
+/* ------------------------------------------------------------------------ */
+
+typedef enum cix_note_kind {
+    CIX_NOTE_IMPUTED = 0,          /* a missing cell was filled (row, indicator,
+                                      value_after) */
+    CIX_NOTE_WINSORIZED = 1,       /* a value was replaced by the next one (row,
+                                      indicator, value_before, value_after) */
+    CIX_NOTE_LOGGED = 2,           /* an indicator was log-transformed (indicator) */
+    CIX_NOTE_DROPPED_CONSTANT = 3, /* indicator dropped: constant in the scope */
+    CIX_NOTE_DROPPED_COVERAGE = 4, /* indicator (or region: row set, indicator
+                                      (size_t)-1) dropped by the coverage screen */
+    CIX_NOTE_NEGATIVE_COEF = 5,    /* pca-coef: c_j < 0 (indicator, value_after=c_j) */
+    CIX_NOTE_WARNING = 6,          /* a warning (KMO < 0.5, Bartlett p >= 0.05,
+                                      fewer rows than indicators, ...) */
+    CIX_NOTE_OUTLIER_FLAG = 7      /* indicator flagged by the JRC rule (audit) */
+} cix_note_kind;
+
+#define CIX_NO_ROW ((size_t)-1)
+
+typedef struct cix_note {
+    cix_note_kind kind;
+    size_t indicator;   /* panel index, or (size_t)-1 */
+    size_t row;         /* panel row, or CIX_NO_ROW */
+    double value_before;/* NaN when not applicable */
+    double value_after; /* NaN when not applicable */
+    size_t count;       /* e.g. number of cells filled for a summary note */
+    char message[256];  /* human-readable, names indicator/region/year */
+} cix_note;
+
+/* Notes recorded by cix_compute, in the order the steps ran. */
+CIX_API size_t cix_result_nnotes(const cix_result *r);
+CIX_API const cix_note *cix_result_note(const cix_result *r, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* PCA / factor analysis                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Principal components of the correlation matrix R of the pre-treated,
+ * oriented x (cost indicators negated, interval/target turned to benefit),
+ * as METHODS.md §4 "pca" / "pca-coef" describe. Missing cells must have been
+ * imputed (options.impute), else CIX_EDATA names the cell.
+ */
+typedef struct cix_pca cix_pca;
+
+CIX_API cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **out,
+                                   cix_error *err);
+CIX_API void cix_pca_free(cix_pca *a);
+CIX_API size_t cix_pca_nindicators(const cix_pca *a);
+/* Eigenvalues of R, descending (nindicators of them), and their shares. */
+CIX_API const double *cix_pca_eigenvalues(const cix_pca *a);
+CIX_API const double *cix_pca_variance_share(const cix_pca *a);
+/* Number of retained factors m and a static description of the rule used. */
+CIX_API size_t cix_pca_nfactors(const cix_pca *a);
+CIX_API const char *cix_pca_rule(const cix_pca *a);
+/* Loadings, column-major nindicators x m: unrotated L = V_m diag(sqrt λ) and
+ * varimax-rotated, each factor's sign flipped so its loadings sum > 0;
+ * rotated factors ordered by decreasing sum of squared loadings. */
+CIX_API const double *cix_pca_loadings(const cix_pca *a);
+CIX_API const double *cix_pca_rotated(const cix_pca *a);
+/* Factor (0-based) each indicator is assigned to (largest squared rotated
+ * loading). */
+CIX_API const size_t *cix_pca_factor_of(const cix_pca *a);
+/* Weights by the OECD rule (pca) and by the score-coefficient rule
+ * (pca-coef, with c_j available through cix_pca_coefficients). */
+CIX_API const double *cix_pca_weights(const cix_pca *a);
+CIX_API const double *cix_pca_coef_weights(const cix_pca *a);
+CIX_API const double *cix_pca_coefficients(const cix_pca *a);
+/* Varimax iterations used, and 1 if it converged. */
+CIX_API int cix_pca_varimax_converged(const cix_pca *a, size_t *iterations);
+/* Number of rows the correlation was computed from. */
+CIX_API size_t cix_pca_nrows(const cix_pca *a);
+
+/* ------------------------------------------------------------------------ */
+/* Statistical audit                                                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct cix_audit cix_audit;
+
+/* Flags raised by the audit (bit set per indicator or overall). */
+#define CIX_AUDIT_KMO_LOW 0x01            /* KMO < 0.5 */
+#define CIX_AUDIT_BARTLETT_NS 0x02        /* Bartlett p >= 0.05 */
+#define CIX_AUDIT_OUTLIERS 0x04           /* JRC rule: |skew| > 2 and kurt > 3.5 */
+#define CIX_AUDIT_COLLINEAR 0x08          /* correlated above 0.92 with another */
+#define CIX_AUDIT_NEGATIVE_IN_GROUP 0x10  /* negatively correlated within its group */
+
+/*
+ * Audits the pre-treated, oriented x of panel p (METHODS.md §7).
+ * `group` gives each indicator's group (pillar) index for the negative-
+ * correlation flag, or NULL (all one group).
+ * Errors: CIX_EDATA (missing cells: impute first), CIX_ENUMERIC (R is
+ * singular, KMO needs its inverse: the message names the collinear
+ * indicators), CIX_ENOMEM. O(n J^2 + J^3).
+ */
+CIX_API cix_status cix_audit_compute(const cix_panel *p, const cix_options *o,
+                                     const size_t *group, cix_audit **out, cix_error *err);
+CIX_API void cix_audit_free(cix_audit *a);
+CIX_API size_t cix_audit_nindicators(const cix_audit *a);
+/* Column-major J x J correlation matrices. */
+CIX_API const double *cix_audit_pearson(const cix_audit *a);
+CIX_API const double *cix_audit_spearman(const cix_audit *a);
+CIX_API double cix_audit_kmo(const cix_audit *a);
+CIX_API const double *cix_audit_kmo_indicator(const cix_audit *a);
+/* Bartlett's sphericity test. */
+CIX_API double cix_audit_bartlett_chisq(const cix_audit *a);
+CIX_API double cix_audit_bartlett_df(const cix_audit *a);
+CIX_API double cix_audit_bartlett_p(const cix_audit *a);
+/* Cronbach's alpha of the normalized y (options' normalization). */
+CIX_API double cix_audit_cronbach_alpha(const cix_audit *a);
+/* Per indicator: skewness g1 and excess kurtosis g2 (population moments, of x). */
+CIX_API const double *cix_audit_skewness(const cix_audit *a);
+CIX_API const double *cix_audit_kurtosis(const cix_audit *a);
+/* Flags: per indicator (CIX_AUDIT_* bits), and overall. */
+CIX_API const unsigned *cix_audit_flags(const cix_audit *a);
+CIX_API unsigned cix_audit_overall_flags(const cix_audit *a);
 
 /* ------------------------------------------------------------------------ */
 /* Numbers                                                                  */

@@ -83,8 +83,8 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
 
     if ((st = cix_normalize(p, o, r->normalized, err)) != CIX_OK)
         goto cleanup;
-    if ((st = cix_i_weights_groups(p, o, r->normalized, &s, r->wgroups, &used, err)) !=
-        CIX_OK)
+    if ((st = cix_i_weights_groups(p, o, r->normalized, &s, r->wgroups, &used, NULL, NULL,
+                                    err)) != CIX_OK)
         goto cleanup;
     r->nwgroups = used;
     if ((st = cix_i_aggregate_linear(p, r->normalized, r->wgroups,

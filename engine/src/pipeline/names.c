@@ -13,16 +13,49 @@ typedef struct name_entry {
 static const name_entry normalization_names[] = {
     {"none", CIX_NORM_NONE},
     {"minmax", CIX_NORM_MINMAX},
+    {"zscore", CIX_NORM_ZSCORE},
+    {"rank", CIX_NORM_RANK},
+    {"percentile", CIX_NORM_PERCENTILE},
+    {"ratio-mean", CIX_NORM_RATIO_MEAN},
+    {"ratio-max", CIX_NORM_RATIO_MAX},
+    {"ratio-min", CIX_NORM_RATIO_MIN},
+    {"vector", CIX_NORM_VECTOR},
+    {"target", CIX_NORM_TARGET},
+    {"goalposts", CIX_NORM_GOALPOSTS},
+    {"efficacy", CIX_NORM_EFFICACY},
 };
 
 static const name_entry weighting_names[] = {
     {"equal", CIX_WEIGHT_EQUAL},
     {"entropy", CIX_WEIGHT_ENTROPY},
     {"fixed", CIX_WEIGHT_FIXED},
+    {"sd", CIX_WEIGHT_SD},
+    {"cv", CIX_WEIGHT_CV},
+    {"critic", CIX_WEIGHT_CRITIC},
+    {"pca", CIX_WEIGHT_PCA},
+    {"pca-coef", CIX_WEIGHT_PCA_COEF},
 };
 
 static const name_entry aggregation_names[] = {
     {"linear", CIX_AGG_LINEAR},
+    {"geometric", CIX_AGG_GEOMETRIC},
+    {"harmonic", CIX_AGG_HARMONIC},
+    {"power", CIX_AGG_POWER},
+    {"topsis", CIX_AGG_TOPSIS},
+};
+
+static const name_entry impute_names[] = {
+    {"none", CIX_IMPUTE_NONE},
+    {"mean", CIX_IMPUTE_MEAN},
+    {"median", CIX_IMPUTE_MEDIAN},
+    {"interp", CIX_IMPUTE_INTERP},
+    {"locf", CIX_IMPUTE_LOCF},
+};
+
+static const name_entry transform_names[] = {
+    {"none", CIX_TRANSFORM_NONE},
+    {"log", CIX_TRANSFORM_LOG},
+    {"log1p-shift", CIX_TRANSFORM_LOG1P_SHIFT},
 };
 
 static const name_entry ties_names[] = {
@@ -106,6 +139,57 @@ int cix_ties_from_name(const char *name, cix_ties *out)
     if (!out || value_of(ties_names, COUNT(ties_names), name, &v) != 0)
         return -1;
     *out = (cix_ties)v;
+    return 0;
+}
+
+const char *cix_impute_name(cix_impute m)
+{
+    return name_of(impute_names, COUNT(impute_names), (int)m);
+}
+
+int cix_impute_from_name(const char *name, cix_impute *out)
+{
+    int v;
+    if (!out || value_of(impute_names, COUNT(impute_names), name, &v) != 0)
+        return -1;
+    *out = (cix_impute)v;
+    return 0;
+}
+
+const char *cix_transform_name(cix_transform t)
+{
+    return name_of(transform_names, COUNT(transform_names), (int)t);
+}
+
+int cix_transform_from_name(const char *name, cix_transform *out)
+{
+    int v;
+    if (!out || value_of(transform_names, COUNT(transform_names), name, &v) != 0)
+        return -1;
+    *out = (cix_transform)v;
+    return 0;
+}
+
+/* "none", "mult" or "linear:ALPHA" with ALPHA a number in [0,1]. */
+int cix_combine_from_name(const char *name, cix_combine *out, double *alpha)
+{
+    double a;
+    if (!name || !out)
+        return -1;
+    if (strcmp(name, "none") == 0) {
+        *out = CIX_COMBINE_NONE;
+        return 0;
+    }
+    if (strcmp(name, "mult") == 0) {
+        *out = CIX_COMBINE_MULT;
+        return 0;
+    }
+    if (strncmp(name, "linear:", 7) != 0 || !alpha)
+        return -1;
+    if (cix_parse_double(name + 7, strlen(name + 7), &a) != 0 || !(a >= 0 && a <= 1))
+        return -1;
+    *out = CIX_COMBINE_LINEAR;
+    *alpha = a;
     return 0;
 }
 

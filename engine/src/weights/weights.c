@@ -143,11 +143,15 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
 
 cix_status cix_i_weights_groups(const cix_panel *p, const cix_options *o, const double *y,
                                 const cix_i_scope *s, double *wg, size_t *ngroups_used,
-                                cix_error *err)
+                                cix_pca **pca, cix_i_notes *notes, cix_error *err)
 {
     size_t n = cix_panel_nrows(p), nind = cix_panel_nindicators(p);
     const cix_allocator *a = cix_i_panel_allocator(p);
     double *t = NULL, *q = NULL, *d = NULL;
+
+    (void)notes;
+    if (pca)
+        *pca = NULL;
     cix_status st = CIX_OK;
 
     *ngroups_used = 1;
@@ -228,7 +232,7 @@ cix_status cix_weights(const cix_panel *p, const cix_options *o, const double *y
         st = cix_i_nomem(err);
         goto cleanup;
     }
-    if ((st = cix_i_weights_groups(p, o, y, &s, wg, &used, err)) != CIX_OK)
+    if ((st = cix_i_weights_groups(p, o, y, &s, wg, &used, NULL, NULL, err)) != CIX_OK)
         goto cleanup;
     /* scope year without averaging: the weights of the last year */
     memcpy(w, wg + (used - 1) * nind, nind * sizeof(double));

@@ -1,0 +1,52 @@
+/* Notes: the record of what the engine did to the data, and its warnings. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../internal.h"
+
+void cix_i_notes_init(cix_i_notes *ns, const cix_allocator *alloc)
+{
+    ns->alloc = alloc;
+    ns->v = NULL;
+    ns->n = ns->cap = 0;
+}
+
+void cix_i_notes_free(cix_i_notes *ns)
+{
+    if (!ns)
+        return;
+    cix_i_free(ns->alloc, ns->v);
+    ns->v = NULL;
+    ns->n = ns->cap = 0;
+}
+
+cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
+                           size_t indicator, size_t row, double before, double after,
+                           size_t count, const char *fmt, ...)
+{
+    cix_note *note;
+    va_list ap;
+
+    if (!ns)
+        return CIX_OK;
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? ns->cap * 2 : 16;
+        cix_note *v = cix_i_realloc(ns->alloc, ns->v, cap * sizeof *v);
+        if (!v || cap > SIZE_MAX / sizeof *v)
+            return cix_i_nomem(err);
+        ns->v = v;
+        ns->cap = cap;
+    }
+    note = &ns->v[ns->n++];
+    note->kind = kind;
+    note->indicator = indicator;
+    note->row = row;
+    note->value_before = before;
+    note->value_after = after;
+    note->count = count;
+    va_start(ap, fmt);
+    vsnprintf(note->message, sizeof note->message, fmt, ap);
+    va_end(ap);
+    return CIX_OK;
+}
