@@ -516,8 +516,9 @@ CIX_API const double *cix_result_rank_change(const cix_result *r);
  * column. Rows of a region dropped by the coverage screen have NaN scores. */
 CIX_API int cix_result_indicator_used(const cix_result *r, size_t j);
 /* The pre-treated values x the methods saw (imputed, transformed,
- * winsorized), column-major nrows x nindicators; the panel itself is never
- * changed. */
+ * winsorized), column-major nrows x nindicators, NaN where dropped; NULL when
+ * no pre-treatment step was asked for (x is then the panel's values). The
+ * panel itself is never changed. */
 CIX_API const double *cix_result_treated(const cix_result *r);
 
 /* ------------------------------------------------------------------------ */
