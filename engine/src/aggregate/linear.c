@@ -1,4 +1,6 @@
-/* Linear aggregation (METHODS.md §5, `linear`): s = sum_j w_j y_j. */
+/* Linear aggregation (METHODS.md §5, `linear`): s = sum_j w_j y_j. An
+ * indicator whose weight is exactly 0 does not enter the score (its cells may
+ * be missing: a dropped indicator has weight 0 and a NaN column). */
 #include <math.h>
 
 #include "../internal.h"
@@ -18,11 +20,16 @@ cix_status cix_i_aggregate_linear(const cix_panel *p, const double *y, const dou
         const double *wr = w + (group ? (size_t)group[r] * nind : 0);
         for (size_t j = 0; j < nind; j++) {
             double v = y[j * n + r];
+            if (wr[j] == 0.0) {
+                term[j] = 0.0;
+                continue;
+            }
             if (isnan(v)) {
                 cix_i_fail(err, CIX_EDATA,
                            "the value is missing, and linear aggregation needs every "
-                           "indicator of every row: fill in the cell (imputation is "
-                           "not available yet), or drop the indicator or the region");
+                           "weighted indicator of every row: impute the missing cells "
+                           "(e.g. impute mean or interp), or drop the indicator or the "
+                           "region");
                 cix_i_err_cell(err, p, r, j);
                 st = CIX_EDATA;
                 goto cleanup;
