@@ -528,6 +528,8 @@ static const bad_case bad_texts[] = {
      "", "gdp", "B", 2020},
     {"region,year,gdp\rA,2020,1\rB,2020,x\r", CIX_EDATA, 3, 3, "'x' is not a number", "",
      "gdp", "B", 2020},
+    {"region,a\rA,1\nB,2\r\n\rC,x\n", CIX_EDATA, 5, 2, "'x' is not a number", "", "a", "C",
+     CIX_NO_YEAR},
     {"region,year,gdp\nA,2020,1\nB,2020,\"2\n\n\nC,2020,3\n", CIX_EPARSE, 3, 3,
      "unterminated quoted field", "", "", "", CIX_NO_YEAR},
     {"Region,year,gdp\nA,2020,1\n", CIX_EPARSE, 1, 0, "column 1 is 'Region'",

@@ -977,7 +977,8 @@ static void feed_csv(cix_reader *r, const unsigned char *s, size_t len)
             return;
         }
         if (k < len) {
-            if (s[k] == '\r' || !r->prev_cr)
+            /* CR, LF and CR LF each end one line */
+            if (s[k] == '\r' || k > 0 || !r->prev_cr)
                 r->line++;
             r->prev_cr = s[k] == '\r';
             /* a break that libcsv kept inside a quoted field */
