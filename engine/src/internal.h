@@ -188,6 +188,30 @@ cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size
 cix_status cix_i_eigen_sym(const double *A, size_t J, const cix_allocator *a, double *w,
                            double *V, cix_error *err);
 
+/* ---- statistics (linalg/stats.c) ---------------------------------------- */
+
+/* ln Gamma(x), x > 0 (thread-safe; no signgam). */
+double cix_i_lgamma(double x);
+/* Regularized upper incomplete gamma Q(a, x), accurate relatively also when
+ * tiny (continued fraction). */
+double cix_i_gamma_q(double a, double x);
+/* P(chi2_df > chisq) = Q(df/2, chisq/2). */
+double cix_i_chisq_upper(double chisq, double df);
+/*
+ * KMO of the J x J correlation matrix R (psych::KMO): Q = R^-1 by Cholesky
+ * (dpotrf/dpotri), anti-image a_jk = -Q_jk / sqrt(Q_jj Q_kk), KMO_j =
+ * sum_k!=j r^2 / (sum r^2 + sum a^2), overall over all off-diagonal cells;
+ * *logdet = ln|R| from the Cholesky factor. Outputs may be NULL.
+ * CIX_ENUMERIC when R is not positive definite.
+ */
+cix_status cix_i_kmo(const double *R, size_t J, const cix_allocator *a, double *overall,
+                     double *per, double *logdet, cix_error *err);
+/* Names (as "'a', 'b'") the indicators with a sizeable entry in v, the
+ * eigenvector of a ~0 eigenvalue of R; returns how many, *first = the
+ * first one's index. */
+size_t cix_i_collinear_names(const cix_panel *p, const double *v, size_t J, char *buf,
+                             size_t size, size_t *first);
+
 /* ---- PCA (weights/pca.c) ------------------------------------------------ */
 
 /* PCA of panel p under options o (x = p's values, oriented by cix_i_orient

@@ -595,6 +595,14 @@ CIX_API const double *cix_pca_coefficients(const cix_pca *a);
 CIX_API int cix_pca_varimax_converged(const cix_pca *a, size_t *iterations);
 /* Number of rows the correlation was computed from. */
 CIX_API size_t cix_pca_nrows(const cix_pca *a);
+/* KMO of R and Bartlett's p-value (NaN when R is singular). */
+CIX_API double cix_pca_kmo(const cix_pca *a);
+CIX_API double cix_pca_bartlett_p(const cix_pca *a);
+/* Notes recorded by the PCA: warnings (fewer rows than indicators, singular
+ * R naming the collinear indicators, KMO < 0.5, Bartlett p >= 0.05, varimax
+ * not converged) and every negative score coefficient. */
+CIX_API size_t cix_pca_nnotes(const cix_pca *a);
+CIX_API const cix_note *cix_pca_note(const cix_pca *a, size_t i);
 
 /* ------------------------------------------------------------------------ */
 /* Statistical audit                                                        */

@@ -1,0 +1,609 @@
+/*
+ * PCA / factor-analysis weights (METHODS.md §4 "pca" and "pca-coef").
+ *
+ * On the oriented, pre-treated x of the rows of one scope group:
+ *  1. R = Pearson correlation (cix_i_correlation: one DSYRK over the
+ *     centred, scaled columns);
+ *  2. eigenpairs of R by LAPACKE_dsyevr, eigenvalues descending; shares
+ *     lambda_k / J (J = trace R);
+ *  3. m = --factors, or auto: #{lambda > 1}, then m+1 while the cumulative
+ *     share of the first m is below 60 %;
+ *  4. unrotated loadings L = V_m diag(sqrt lambda), each column flipped so
+ *     its entries sum > 0;
+ *  5. varimax with Kaiser normalization (rows scaled to unit communality,
+ *     Kaiser's pairwise planar rotations swept over all factor pairs until
+ *     no angle exceeds 1e-14 rad, rows scaled back); rotated factors sorted
+ *     by decreasing sum of squared loadings (stable), then each flipped so
+ *     its loadings sum > 0;
+ *  6. factor k(j) = argmax_k Lrot_jk^2 (first on ties), w_j ∝ Lrot_{j,k(j)}^2;
+ *  7. pca-coef: u = eigenvectors flipped as in 4, c_j = sum_{k<=m} u_jk
+ *     lambda_k / sum_{k<=m} lambda_k, w_j = |c_j| / sum |c|; a negative c_j
+ *     is reported (CIX_NOTE_NEGATIVE_COEF).
+ * Warnings (CIX_NOTE_WARNING): fewer rows than indicators, a singular R
+ * (naming the collinear indicators), KMO < 0.5, Bartlett p >= 0.05, varimax
+ * not converged. Nothing here depends on the thread count.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../internal.h"
+
+#define VARIMAX_MAX_SWEEPS 1000
+#define VARIMAX_ANGLE_TOL 1e-14
+
+static const char RULE_FIXED[] = "fixed: the number of factors given (--factors)";
+static const char RULE_AUTO[] = "auto: the factors with eigenvalue > 1";
+static const char RULE_AUTO_EXT[] =
+    "auto: the factors with eigenvalue > 1, extended one at a time until their "
+    "cumulative share of variance reaches 60%";
+
+struct cix_pca {
+    cix_allocator alloc;
+    size_t J, m, nrows;
+    double *eigenvalues; /* J */
+    double *share;       /* J */
+    double *loadings;    /* J x m */
+    double *rotated;     /* J x m */
+    double *weights;     /* J */
+    double *coef;        /* J */
+    double *coef_weights;/* J */
+    size_t *factor_of;   /* J */
+    const char *rule;
+    int converged;
+    size_t iterations;
+    double kmo, bartlett_p; /* NaN when not computed */
+    cix_i_notes notes;
+};
+
+void cix_pca_free(cix_pca *a)
+{
+    cix_allocator al;
+    if (!a)
+        return;
+    al = a->alloc;
+    cix_i_free(&al, a->eigenvalues);
+    cix_i_free(&al, a->share);
+    cix_i_free(&al, a->loadings);
+    cix_i_free(&al, a->rotated);
+    cix_i_free(&al, a->weights);
+    cix_i_free(&al, a->coef);
+    cix_i_free(&al, a->coef_weights);
+    cix_i_free(&al, a->factor_of);
+    cix_i_notes_free(&a->notes);
+    cix_i_free(&al, a);
+}
+
+/* Adds a note to the handle's list and to the caller's (may be NULL). */
+static cix_status note2(cix_pca *pc, cix_i_notes *notes, cix_error *err, cix_note_kind kind,
+                        size_t ind, double after, const char *msg)
+{
+    cix_status st;
+    if ((st = cix_i_notes_add(&pc->notes, err, kind, ind, CIX_NO_ROW, NAN, after, 0, "%s",
+                              msg)) != CIX_OK)
+        return st;
+    return cix_i_notes_add(notes, err, kind, ind, CIX_NO_ROW, NAN, after, 0, "%s", msg);
+}
+
+/* Varimax criterion of the J x m matrix A: sum_k [ mean a^4 - (mean a^2)^2 ]. */
+static double varimax_criterion(const double *A, size_t J, size_t m)
+{
+    double v = 0.0;
+    for (size_t k = 0; k < m; k++) {
+        double s2 = 0.0, s4 = 0.0;
+        for (size_t i = 0; i < J; i++) {
+            double a2 = A[i + k * J] * A[i + k * J];
+            s2 += a2;
+            s4 += a2 * a2;
+        }
+        v += s4 / (double)J - (s2 / (double)J) * (s2 / (double)J);
+    }
+    return v;
+}
+
+/*
+ * Varimax with Kaiser normalization of the J x m loadings L into T (same
+ * layout). h is scratch of J doubles. Returns 1 when converged.
+ */
+static int varimax(const double *L, size_t J, size_t m, double *T, double *h,
+                   size_t *sweeps)
+{
+    int converged = 0;
+    double crit, prev;
+    size_t it, flat = 0;
+
+    memcpy(T, L, J * m * sizeof(double));
+    *sweeps = 0;
+    if (m < 2)
+        return 1;
+    for (size_t i = 0; i < J; i++) {
+        double s = 0.0;
+        for (size_t k = 0; k < m; k++)
+            s += L[i + k * J] * L[i + k * J];
+        h[i] = sqrt(s);
+        if (h[i] > 0)
+            for (size_t k = 0; k < m; k++)
+                T[i + k * J] /= h[i];
+    }
+    prev = varimax_criterion(T, J, m);
+    for (it = 1; it <= VARIMAX_MAX_SWEEPS; it++) {
+        double maxangle = 0.0;
+        for (size_t p = 0; p + 1 < m; p++) {
+            for (size_t q = p + 1; q < m; q++) {
+                double *x = T + p * J, *y = T + q * J;
+                double A = 0, B = 0, C = 0, D = 0, num, den, th, c, s;
+                for (size_t i = 0; i < J; i++) {
+                    double u = x[i] * x[i] - y[i] * y[i], v = 2.0 * x[i] * y[i];
+                    A += u;
+                    B += v;
+                    C += u * u - v * v;
+                    D += 2.0 * u * v;
+                }
+                num = D - 2.0 * A * B / (double)J;
+                den = C - (A * A - B * B) / (double)J;
+                th = 0.25 * atan2(num, den);
+                if (fabs(th) > maxangle)
+                    maxangle = fabs(th);
+                if (th == 0.0)
+                    continue;
+                c = cos(th);
+                s = sin(th);
+                for (size_t i = 0; i < J; i++) {
+                    double xi = x[i], yi = y[i];
+                    x[i] = c * xi + s * yi;
+                    y[i] = -s * xi + c * yi;
+                }
+            }
+        }
+        crit = varimax_criterion(T, J, m);
+        *sweeps = it;
+        if (maxangle <= VARIMAX_ANGLE_TOL) {
+            converged = 1;
+            break;
+        }
+        /* at the rounding floor the angles may not get below the tolerance:
+         * accept when the criterion no longer moves for 3 sweeps and every
+         * angle is tiny */
+        if (fabs(crit - prev) <= 1e-15 * fabs(crit) && maxangle < 1e-10) {
+            if (++flat >= 3) {
+                converged = 1;
+                break;
+            }
+        } else {
+            flat = 0;
+        }
+        prev = crit;
+    }
+    for (size_t i = 0; i < J; i++)
+        if (h[i] > 0)
+            for (size_t k = 0; k < m; k++)
+                T[i + k * J] *= h[i];
+    return converged;
+}
+
+/* Flips column k of the J x m matrix M (and of M2 when not NULL) so that
+ * its entries sum > 0. */
+static void flip_positive(double *M, double *M2, size_t J, size_t k)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < J; i++)
+        s += M[i + k * J];
+    if (s < 0) {
+        for (size_t i = 0; i < J; i++) {
+            M[i + k * J] = -M[i + k * J];
+            if (M2)
+                M2[i + k * J] = -M2[i + k * J];
+        }
+    }
+}
+
+/*
+ * PCA of the complete m x J column-major matrix X (oriented x); names from
+ * p. On success *out owns everything.
+ */
+static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const double *X,
+                             size_t n, size_t J, cix_i_notes *notes, cix_pca **out,
+                             cix_error *err)
+{
+    const cix_allocator *al = cix_i_panel_allocator(p);
+    cix_pca *pc = NULL;
+    double *R = NULL, *V = NULL, *h = NULL, *tmp = NULL, lsum, csum, wsum;
+    size_t m;
+    cix_status st = CIX_OK;
+    char msg[512];
+
+    *out = NULL;
+    pc = cix_i_malloc(al, sizeof *pc);
+    if (!pc)
+        return cix_i_nomem(err);
+    memset(pc, 0, sizeof *pc);
+    pc->alloc = *al;
+    cix_i_notes_init(&pc->notes, &pc->alloc);
+    pc->J = J;
+    pc->nrows = n;
+    pc->kmo = NAN;
+    pc->bartlett_p = NAN;
+
+    if (o->factors > 0 && (size_t)o->factors > J) {
+        st = cix_i_fail(err, CIX_EINVAL,
+                        "%d factors asked for, but there are only %zu indicators: use "
+                        "--factors between 1 and %zu, or auto",
+                        o->factors, J, J);
+        goto cleanup;
+    }
+    R = cix_i_malloc_array(al, J, J * sizeof(double));
+    V = cix_i_malloc_array(al, J, J * sizeof(double));
+    h = cix_i_malloc_array(al, J, sizeof(double));
+    pc->eigenvalues = cix_i_malloc_array(al, J, sizeof(double));
+    pc->share = cix_i_malloc_array(al, J, sizeof(double));
+    pc->weights = cix_i_malloc_array(al, J, sizeof(double));
+    pc->coef = cix_i_malloc_array(al, J, sizeof(double));
+    pc->coef_weights = cix_i_malloc_array(al, J, sizeof(double));
+    pc->factor_of = cix_i_malloc_array(al, J, sizeof(size_t));
+    if (!R || !V || !h || !pc->eigenvalues || !pc->share || !pc->weights || !pc->coef ||
+        !pc->coef_weights || !pc->factor_of) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    if (n < J) {
+        snprintf(msg, sizeof msg,
+                 "PCA on %zu rows for %zu indicators: with fewer rows than indicators the "
+                 "correlation matrix is singular and the factors are unreliable",
+                 n, J);
+        if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, (size_t)-1, NAN, msg)) != CIX_OK)
+            goto cleanup;
+    }
+    if ((st = cix_i_correlation(p, X, n, J, al, R, NULL, err)) != CIX_OK)
+        goto cleanup;
+    if ((st = cix_i_eigen_sym(R, J, al, pc->eigenvalues, V, err)) != CIX_OK)
+        goto cleanup;
+    for (size_t k = 0; k < J; k++)
+        pc->share[k] = pc->eigenvalues[k] / (double)J;
+
+    /* number of factors */
+    if (o->factors > 0) {
+        m = (size_t)o->factors;
+        pc->rule = RULE_FIXED;
+    } else {
+        double cum = 0.0;
+        m = 0;
+        while (m < J && pc->eigenvalues[m] > 1.0)
+            m++;
+        pc->rule = RULE_AUTO;
+        for (size_t k = 0; k < m; k++)
+            cum += pc->share[k];
+        while (m < J && cum < 0.6) {
+            cum += pc->share[m];
+            m++;
+            pc->rule = RULE_AUTO_EXT;
+        }
+    }
+    pc->m = m;
+    pc->loadings = cix_i_malloc_array(al, J, m * sizeof(double));
+    pc->rotated = cix_i_malloc_array(al, J, m * sizeof(double));
+    tmp = cix_i_malloc_array(al, J, m * sizeof(double));
+    if (!pc->loadings || !pc->rotated || !tmp) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+
+    /* unrotated loadings and sign-fixed eigenvectors (in V) */
+    for (size_t k = 0; k < m; k++) {
+        double sl = sqrt(fmax(pc->eigenvalues[k], 0.0));
+        for (size_t i = 0; i < J; i++)
+            pc->loadings[i + k * J] = V[i + k * J] * sl;
+        flip_positive(V, pc->loadings, J, k);
+    }
+
+    /* pca-coef */
+    lsum = 0.0;
+    for (size_t k = 0; k < m; k++)
+        lsum += pc->eigenvalues[k];
+    csum = 0.0;
+    for (size_t j = 0; j < J; j++) {
+        double c = 0.0;
+        for (size_t k = 0; k < m; k++)
+            c += V[j + k * J] * pc->eigenvalues[k];
+        pc->coef[j] = c / lsum;
+        csum += fabs(pc->coef[j]);
+    }
+    if (!(csum > 0)) {
+        st = cix_i_fail(err, CIX_EDEGENERATE,
+                        "every principal-component score coefficient is 0, so pca-coef "
+                        "weights are undefined: use another weighting");
+        goto cleanup;
+    }
+    for (size_t j = 0; j < J; j++) {
+        pc->coef_weights[j] = fabs(pc->coef[j]) / csum;
+        if (pc->coef[j] < 0) {
+            /* always in the handle; in the run's notes only for pca-coef */
+            snprintf(msg, sizeof msg,
+                     "indicator '%s' has a negative score coefficient c = %.6g; its "
+                     "pca-coef weight is |c| / sum |c|",
+                     cix_panel_indicator(p, j), pc->coef[j]);
+            if ((st = note2(pc, o->weighting == CIX_WEIGHT_PCA_COEF ? notes : NULL, err,
+                            CIX_NOTE_NEGATIVE_COEF, j, pc->coef[j], msg)) != CIX_OK)
+                goto cleanup;
+        }
+    }
+
+    /* varimax, order by explained variance, sign */
+    pc->converged = varimax(pc->loadings, J, m, tmp, h, &pc->iterations);
+    if (!pc->converged) {
+        snprintf(msg, sizeof msg,
+                 "the varimax rotation did not converge in %d sweeps; the rotated loadings "
+                 "and pca weights may be inexact",
+                 VARIMAX_MAX_SWEEPS);
+        if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, (size_t)-1, NAN, msg)) != CIX_OK)
+            goto cleanup;
+    }
+    {
+        /* stable selection of the columns by decreasing sum of squares */
+        for (size_t k = 0; k < m; k++) {
+            double e = 0.0;
+            for (size_t i = 0; i < J; i++)
+                e += tmp[i + k * J] * tmp[i + k * J];
+            h[k] = e;
+        }
+        for (size_t dst = 0; dst < m; dst++) {
+            size_t best = (size_t)-1;
+            for (size_t k = 0; k < m; k++)
+                if (h[k] >= 0 && (best == (size_t)-1 || h[k] > h[best]))
+                    best = k;
+            memcpy(pc->rotated + dst * J, tmp + best * J, J * sizeof(double));
+            h[best] = -1.0;
+            flip_positive(pc->rotated, NULL, J, dst);
+        }
+    }
+    wsum = 0.0;
+    for (size_t j = 0; j < J; j++) {
+        size_t best = 0;
+        double bv = -1.0;
+        for (size_t k = 0; k < m; k++) {
+            double v = pc->rotated[j + k * J] * pc->rotated[j + k * J];
+            if (v > bv) {
+                bv = v;
+                best = k;
+            }
+        }
+        pc->factor_of[j] = best;
+        pc->weights[j] = bv;
+        wsum += bv;
+    }
+    if (!(wsum > 0)) {
+        st = cix_i_fail(err, CIX_EDEGENERATE,
+                        "every squared factor loading is 0, so pca weights are undefined: "
+                        "use another weighting");
+        goto cleanup;
+    }
+    for (size_t j = 0; j < J; j++)
+        pc->weights[j] /= wsum;
+
+    /* adequacy warnings: singular R, KMO, Bartlett */
+    if (pc->eigenvalues[J - 1] <= 1e-12 * pc->eigenvalues[0]) {
+        char names[160];
+        size_t first = 0;
+        cix_i_collinear_names(p, V + (J - 1) * J, J, names, sizeof names, &first);
+        snprintf(msg, sizeof msg,
+                 "the correlation matrix is singular (collinear indicators: %s), so KMO "
+                 "and Bartlett's test are undefined; consider dropping one of them",
+                 names);
+        if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, first, NAN, msg)) != CIX_OK)
+            goto cleanup;
+    } else {
+        double kmo, logdet, chisq, df;
+        cix_error e2;
+        st = cix_i_kmo(R, J, al, &kmo, NULL, &logdet, &e2);
+        if (st == CIX_ENOMEM) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+        if (st == CIX_OK) {
+            pc->kmo = kmo;
+            chisq = -((double)n - 1.0 - (2.0 * (double)J + 5.0) / 6.0) * logdet;
+            df = (double)J * ((double)J - 1.0) / 2.0;
+            pc->bartlett_p = J > 1 ? cix_i_chisq_upper(chisq, df) : NAN;
+            if (kmo < 0.5) {
+                snprintf(msg, sizeof msg,
+                         "KMO = %.3f is below 0.5: the indicators share too little "
+                         "common variance for factor-analysis weights",
+                         kmo);
+                if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, (size_t)-1, kmo, msg)) !=
+                    CIX_OK)
+                    goto cleanup;
+            }
+            if (pc->bartlett_p >= 0.05) {
+                snprintf(msg, sizeof msg,
+                         "Bartlett's sphericity test p = %.3g >= 0.05: the correlation "
+                         "matrix is not significantly different from the identity",
+                         pc->bartlett_p);
+                if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, (size_t)-1,
+                                pc->bartlett_p, msg)) != CIX_OK)
+                    goto cleanup;
+            }
+        }
+        st = CIX_OK;
+    }
+
+cleanup:
+    cix_i_free(al, R);
+    cix_i_free(al, V);
+    cix_i_free(al, h);
+    cix_i_free(al, tmp);
+    if (st != CIX_OK) {
+        cix_pca_free(pc);
+        return st;
+    }
+    *out = pc;
+    return CIX_OK;
+}
+
+cix_status cix_i_pca_group(const cix_panel *p, const cix_options *o, const cix_i_scope *s,
+                           size_t g, cix_pca **out, cix_i_notes *notes, cix_error *err)
+{
+    const cix_allocator *al = cix_i_panel_allocator(p);
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p), m, b;
+    double *xo = NULL, *X = NULL;
+    cix_status st;
+
+    *out = NULL;
+    if (g == (size_t)-1) {
+        b = 0;
+        m = n;
+    } else {
+        b = s->start[g];
+        m = s->start[g + 1] - b;
+    }
+    xo = cix_i_malloc_array(al, n, J * sizeof(double));
+    X = cix_i_malloc_array(al, m ? m : 1, J * sizeof(double));
+    if (!xo || !X) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    if ((st = cix_i_orient(p, o, s, xo, err)) != CIX_OK)
+        goto cleanup;
+    for (size_t j = 0; j < J; j++) {
+        for (size_t i = 0; i < m; i++) {
+            size_t r = g == (size_t)-1 ? i : s->order[b + i];
+            double v = xo[r + j * n];
+            if (isnan(cix_panel_value(p, r, j)) || isnan(v)) {
+                st = cix_i_fail(err, CIX_EDATA,
+                                "the cell is missing, and PCA needs every cell: impute "
+                                "missing values first (--impute mean|median|interp|locf)");
+                cix_i_err_cell(err, p, r, j);
+                goto cleanup;
+            }
+            X[i + j * m] = v;
+        }
+    }
+    st = pca_matrix(p, o, X, m, J, notes, out, err);
+
+cleanup:
+    cix_i_free(al, xo);
+    cix_i_free(al, X);
+    return st;
+}
+
+cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **out,
+                           cix_error *err)
+{
+    cix_options oo;
+    cix_i_scope s;
+    const char *msg;
+    cix_status st;
+
+    if (!out)
+        return cix_i_fail(err, CIX_EINVAL, "cix_pca_compute: out is NULL");
+    *out = NULL;
+    if (!p || !o)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "cix_pca_compute: panel and options are required");
+    if ((msg = cix_options_check(o)) != NULL)
+        return cix_i_fail(err, CIX_EINVAL, "invalid options: %s", msg);
+    if (cix_panel_nrows(p) == 0 || cix_panel_nindicators(p) == 0)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "the panel is empty (%zu rows, %zu indicators): PCA needs data",
+                          cix_panel_nrows(p), cix_panel_nindicators(p));
+    /* the whole panel: a year scope would give one PCA per year, which this
+     * handle does not hold; orientation statistics are over all rows too */
+    oo = *o;
+    if (oo.scope == CIX_SCOPE_YEAR)
+        oo.scope = CIX_SCOPE_POOLED;
+    if ((st = cix_i_scope_build(p, &oo, &s, err)) != CIX_OK)
+        return st;
+    st = cix_i_pca_group(p, &oo, &s, (size_t)-1, out, NULL, err);
+    cix_i_scope_free(p, &s);
+    return st;
+}
+
+size_t cix_pca_nindicators(const cix_pca *a)
+{
+    return a ? a->J : 0;
+}
+
+const double *cix_pca_eigenvalues(const cix_pca *a)
+{
+    return a ? a->eigenvalues : NULL;
+}
+
+const double *cix_pca_variance_share(const cix_pca *a)
+{
+    return a ? a->share : NULL;
+}
+
+size_t cix_pca_nfactors(const cix_pca *a)
+{
+    return a ? a->m : 0;
+}
+
+const char *cix_pca_rule(const cix_pca *a)
+{
+    return a ? a->rule : "";
+}
+
+const double *cix_pca_loadings(const cix_pca *a)
+{
+    return a ? a->loadings : NULL;
+}
+
+const double *cix_pca_rotated(const cix_pca *a)
+{
+    return a ? a->rotated : NULL;
+}
+
+const size_t *cix_pca_factor_of(const cix_pca *a)
+{
+    return a ? a->factor_of : NULL;
+}
+
+const double *cix_pca_weights(const cix_pca *a)
+{
+    return a ? a->weights : NULL;
+}
+
+const double *cix_pca_coef_weights(const cix_pca *a)
+{
+    return a ? a->coef_weights : NULL;
+}
+
+const double *cix_pca_coefficients(const cix_pca *a)
+{
+    return a ? a->coef : NULL;
+}
+
+int cix_pca_varimax_converged(const cix_pca *a, size_t *iterations)
+{
+    if (!a) {
+        if (iterations)
+            *iterations = 0;
+        return 0;
+    }
+    if (iterations)
+        *iterations = a->iterations;
+    return a->converged;
+}
+
+size_t cix_pca_nrows(const cix_pca *a)
+{
+    return a ? a->nrows : 0;
+}
+
+double cix_pca_kmo(const cix_pca *a)
+{
+    return a ? a->kmo : NAN;
+}
+
+double cix_pca_bartlett_p(const cix_pca *a)
+{
+    return a ? a->bartlett_p : NAN;
+}
+
+size_t cix_pca_nnotes(const cix_pca *a)
+{
+    return a ? a->notes.n : 0;
+}
+
+const cix_note *cix_pca_note(const cix_pca *a, size_t i)
+{
+    return a && i < a->notes.n ? &a->notes.v[i] : NULL;
+}
