@@ -3,10 +3,10 @@
  * round-trip printing, both independent of the process locale.
  *
  * Parsing. The text is first split into sign, significant digits and a
- * decimal exponent, so that value = D x 10^e with D an integer. When D has at
- * most 15 digits and |e| <= 22 both D and 10^e are exact doubles and one
- * IEEE multiplication or division gives the correctly rounded result
- * (Clinger's fast path). Otherwise the digits are rewritten in the canonical
+ * decimal exponent, so that value = D x 10^e with D an integer. When
+ * D <= 2^53 and |e| <= 22 both D and 10^e are exact doubles and one IEEE
+ * multiplication or division gives the correctly rounded result (Clinger's
+ * fast path). Otherwise the digits are rewritten in the canonical
  * form "[-]DDDDeNNN" (no decimal point) and handed to strtod. That form
  * contains no locale-dependent character, and the C standard lets a locale
  * only *add* accepted forms, never change the meaning of the standard one,
@@ -56,8 +56,9 @@ int cix_parse_double(const char *s, size_t len, double *out)
 {
     size_t i = 0, nint, nfrac, ntot, first, last, nsig;
     const char *ip, *fp;
-    int neg = 0;
-    int64_t e10 = 0, exp10;
+    int neg = 0, nd = 0, sticky = 0;
+    int64_t e10 = 0, dexp = 0;
+    uint64_t m = 0; /* the first (up to 19) significant digits */
 
     if (!s || !out)
         return -1;
@@ -66,16 +67,36 @@ int cix_parse_double(const char *s, size_t len, double *out)
         i++;
     }
     ip = s + i;
-    while (i < len && is_digit(s[i]))
-        i++;
+    for (; i < len && is_digit(s[i]); i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (nd == 0 && d == 0)
+            continue;
+        if (nd < 19) {
+            m = m * 10 + d;
+            nd++;
+        } else {
+            dexp++;
+            sticky |= d != 0;
+        }
+    }
     nint = (size_t)(s + i - ip);
     fp = s + i;
     nfrac = 0;
     if (i < len && s[i] == '.') {
         i++;
         fp = s + i;
-        while (i < len && is_digit(s[i]))
-            i++;
+        for (; i < len && is_digit(s[i]); i++) {
+            unsigned d = (unsigned)(s[i] - '0');
+            if (nd == 0 && d == 0) {
+                dexp--;
+            } else if (nd < 19) {
+                m = m * 10 + d;
+                nd++;
+                dexp--;
+            } else {
+                sticky |= d != 0;
+            }
+        }
         nfrac = (size_t)(s + i - fp);
     }
     if (nint == 0 && nfrac == 0)
@@ -98,43 +119,45 @@ int cix_parse_double(const char *s, size_t len, double *out)
     if (i != len)
         return -1; /* trailing characters, hex "0x..." */
 
-    ntot = nint + nfrac;
-    for (first = 0; first < ntot && digit_at(ip, nint, fp, first) == '0'; first++)
-        ;
-    if (first == ntot) {
+    if (m == 0) {
         *out = neg ? -0.0 : 0.0;
         return 0;
     }
-    for (last = ntot - 1; digit_at(ip, nint, fp, last) == '0'; last--)
-        ;
-    nsig = last - first + 1;
-    /* value = D x 10^exp10 with D = digits first..last as an integer */
-    exp10 = (int64_t)nint - 1 - (int64_t)last + e10;
-
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-    if (nsig <= 15) {
-        uint64_t d = 0;
-        for (size_t k = first; k <= last; k++)
-            d = d * 10 + (uint64_t)(digit_at(ip, nint, fp, k) - '0');
-        if (exp10 >= -22 && exp10 <= 22) {
-            double v = (double)d;
-            v = exp10 >= 0 ? v * pow10_exact[exp10] : v / pow10_exact[-exp10];
+    /* value = m x 10^(dexp + e10) exactly (no digit dropped); m and the power
+     * of ten are exact doubles, so one operation rounds correctly */
+    if (!sticky && m <= (UINT64_C(1) << 53)) {
+        int64_t e = dexp + e10;
+        if (e >= -22 && e <= 22) {
+            double v = (double)m;
+            v = e >= 0 ? v * pow10_exact[e] : v / pow10_exact[-e];
             *out = neg ? -v : v;
             return 0;
         }
-        if (exp10 > 22 && exp10 - 22 + (int64_t)nsig <= 15) {
-            /* D x 10^(exp10-22) is still an exact integer below 10^15 */
-            for (int64_t k = 22; k < exp10; k++)
-                d *= 10;
-            *out = neg ? -((double)d * 1e22) : (double)d * 1e22;
-            return 0;
+        /* m x 10^(e-22) may still be an exact integer below 2^53 */
+        if (e > 22 && e <= 22 + 15) {
+            uint64_t mm = m;
+            int64_t k = 22;
+            for (; k < e && mm <= (UINT64_C(1) << 53) / 10; k++)
+                mm *= 10;
+            if (k == e) {
+                *out = neg ? -((double)mm * 1e22) : (double)mm * 1e22;
+                return 0;
+            }
         }
     }
 #endif
 
+    /* Slow path: the significant digits in canonical form, through strtod. */
+    ntot = nint + nfrac;
+    for (first = 0; digit_at(ip, nint, fp, first) == '0'; first++)
+        ; /* m != 0: there is a non-zero digit */
+    for (last = ntot - 1; digit_at(ip, nint, fp, last) == '0'; last--)
+        ;
+    nsig = last - first + 1;
     {
         char buf[MAX_DIGITS + 32];
-        size_t p = 0, nd = nsig < MAX_DIGITS ? nsig : MAX_DIGITS;
+        size_t p = 0, ndig = nsig < MAX_DIGITS ? nsig : MAX_DIGITS;
         int64_t e;
         int saved_errno = errno;
         char *end;
@@ -142,14 +165,14 @@ int cix_parse_double(const char *s, size_t len, double *out)
 
         if (neg)
             buf[p++] = '-';
-        for (size_t k = 0; k < nd; k++)
+        for (size_t k = 0; k < ndig; k++)
             buf[p++] = digit_at(ip, nint, fp, first + k);
         if (nsig > MAX_DIGITS) {
             buf[p++] = '1'; /* sticky digit: the dropped tail is non-zero */
-            nd++;
+            ndig++;
         }
-        /* the written digits end at position first + nd - 1 */
-        e = (int64_t)nint - (int64_t)first - (int64_t)nd + e10;
+        /* the written digits end at position first + ndig - 1 */
+        e = (int64_t)nint - (int64_t)first - (int64_t)ndig + e10;
         if (e > EXP_LIMIT)
             e = EXP_LIMIT;
         if (e < -EXP_LIMIT)
