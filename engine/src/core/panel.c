@@ -66,6 +66,9 @@ cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
     p->has_year = has_year ? 1 : 0;
     p->data = cix_i_malloc_array(&p->alloc, ncell, sizeof(double));
     p->indicator = cix_i_malloc_array(&p->alloc, nindicators, sizeof(char *));
+    if (p->indicator)
+        for (size_t j = 0; j < nindicators; j++)
+            p->indicator[j] = NULL; /* before any early free below */
     p->row_region = cix_i_malloc_array(&p->alloc, nrows, sizeof(size_t));
     p->row_year = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
     p->row_year_index = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
@@ -76,8 +79,6 @@ cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
     }
     for (size_t i = 0; i < ncell; i++)
         p->data[i] = NAN;
-    for (size_t j = 0; j < nindicators; j++)
-        p->indicator[j] = NULL;
     for (size_t r = 0; r < nrows; r++) {
         p->row_region[r] = NO_INDEX;
         p->row_year[r] = CIX_NO_YEAR;
