@@ -90,9 +90,14 @@ START_TEST(options_check_rejects)
     EXPECT_BAD("range_lo", o.range_lo = 2.0);
     EXPECT_BAD("range_lo", o.range_hi = NAN);
     EXPECT_BAD("range_lo", o.range_hi = INFINITY);
-    EXPECT_BAD("normalization", o.normalization = (cix_normalization)7);
-    EXPECT_BAD("weighting", o.weighting = (cix_weighting)7);
-    EXPECT_BAD("aggregation", o.aggregation = (cix_aggregation)1);
+    EXPECT_BAD("normalization", o.normalization = (cix_normalization)12);
+    EXPECT_BAD("weighting", o.weighting = (cix_weighting)8);
+    EXPECT_BAD("aggregation", o.aggregation = (cix_aggregation)5);
+    EXPECT_BAD("ddof", o.ddof = 2);
+    EXPECT_BAD("power", o.power = 0.0);
+    EXPECT_BAD("factors", o.factors = -1);
+    EXPECT_BAD("combine", o.combine = CIX_COMBINE_MULT);
+    EXPECT_BAD("impute", o.impute = (cix_impute)5);
     EXPECT_BAD("scope", o.scope = (cix_scope_kind)3);
     EXPECT_BAD("base_year", o.scope = CIX_SCOPE_BASE);
     EXPECT_BAD("ties", o.ties = (cix_ties)3);
@@ -139,7 +144,11 @@ START_TEST(names_round_trip)
     ck_assert_int_eq(cix_normalization_from_name("none", &n), 0);
     ck_assert_int_eq(n, CIX_NORM_NONE);
     ck_assert_int_eq(cix_normalization_from_name("MinMax", &n), -1);
-    ck_assert_int_eq(cix_normalization_from_name("zscore", &n), -1);
+    ck_assert_int_eq(cix_normalization_from_name("zscore", &n), 0);
+    ck_assert_int_eq(n, CIX_NORM_ZSCORE);
+    ck_assert_int_eq(cix_normalization_from_name("ratio-mean", &n), 0);
+    ck_assert_int_eq(n, CIX_NORM_RATIO_MEAN);
+    ck_assert_int_eq(cix_normalization_from_name("z-score", &n), -1);
     ck_assert_int_eq(cix_normalization_from_name(NULL, &n), -1);
 
     ck_assert_str_eq(cix_weighting_name(CIX_WEIGHT_EQUAL), "equal");
@@ -149,12 +158,16 @@ START_TEST(names_round_trip)
     ck_assert_int_eq(w, CIX_WEIGHT_FIXED);
     ck_assert_int_eq(cix_weighting_from_name("entropy", &w), 0);
     ck_assert_int_eq(w, CIX_WEIGHT_ENTROPY);
-    ck_assert_int_eq(cix_weighting_from_name("pca", &w), -1);
+    ck_assert_int_eq(cix_weighting_from_name("pca-coef", &w), 0);
+    ck_assert_int_eq(w, CIX_WEIGHT_PCA_COEF);
+    ck_assert_int_eq(cix_weighting_from_name("PCA", &w), -1);
 
     ck_assert_str_eq(cix_aggregation_name(CIX_AGG_LINEAR), "linear");
     ck_assert_int_eq(cix_aggregation_from_name("linear", &a), 0);
     ck_assert_int_eq(a, CIX_AGG_LINEAR);
-    ck_assert_int_eq(cix_aggregation_from_name("geometric", &a), -1);
+    ck_assert_int_eq(cix_aggregation_from_name("geometric", &a), 0);
+    ck_assert_int_eq(a, CIX_AGG_GEOMETRIC);
+    ck_assert_int_eq(cix_aggregation_from_name("geometric-mean", &a), -1);
 
     ck_assert_str_eq(cix_ties_name(CIX_TIES_MIN), "min");
     ck_assert_str_eq(cix_ties_name(CIX_TIES_AVERAGE), "average");

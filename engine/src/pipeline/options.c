@@ -111,6 +111,9 @@ static const char *check_fixed(const cix_options *o)
 
     if (o->weighting != CIX_WEIGHT_FIXED && o->combine == CIX_COMBINE_NONE)
         return NULL;
+    if ((!o->fixed_weights || o->nfixed_weights == 0) && o->weighting != CIX_WEIGHT_FIXED)
+        return "fixed_weights: combine needs the fixed (subjective) weights, one per "
+               "indicator";
     if (!o->fixed_weights || o->nfixed_weights == 0)
         return "fixed_weights: weighting 'fixed' needs one weight per indicator";
     for (size_t j = 0; j < o->nfixed_weights; j++) {
