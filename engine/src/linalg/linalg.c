@@ -166,6 +166,13 @@ cix_status cix_i_eigen_sym(const double *A, size_t J, const cix_allocator *al, d
     if (J > (size_t)INT_MAX / 16)
         return cix_i_fail(err, CIX_EINVAL,
                           "the matrix is too large for LAPACK (%zu x %zu)", J, J);
+    for (size_t i = 0; i < J * J; i++)
+        if (!isfinite(A[i]))
+            return cix_i_fail(err, CIX_ENUMERIC,
+                              "the matrix to decompose has a NaN or infinite entry (row "
+                              "%zu, column %zu): check the data for missing or infinite "
+                              "values",
+                              i % J + 1, i / J + 1);
     n = (lapack_int)J;
     acopy = cix_i_malloc_array(al, J, J * sizeof(double));
     zv = cix_i_malloc_array(al, J, J * sizeof(double));
