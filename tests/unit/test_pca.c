@@ -335,6 +335,97 @@ START_TEST(groups_handle)
 }
 END_TEST
 
+/* Allocator failing the Nth allocation once armed. */
+typedef struct fail_state {
+    long count, fail_at;
+} fail_state;
+
+static void *f_malloc(void *ud, size_t n)
+{
+    fail_state *st = ud;
+    if (st->fail_at >= 0 && st->count++ == st->fail_at)
+        return NULL;
+    return malloc(n);
+}
+
+static void *f_realloc(void *ud, void *ptr, size_t n)
+{
+    fail_state *st = ud;
+    if (st->fail_at >= 0 && st->count++ == st->fail_at)
+        return NULL;
+    return realloc(ptr, n);
+}
+
+static void f_free(void *ud, void *ptr)
+{
+    (void)ud;
+    free(ptr);
+}
+
+/* Every allocation failure of cix_pca_compute and of the pca, pca-coef and
+ * critic weights is CIX_ENOMEM with no output (leaks are caught by the
+ * sanitizer build). */
+START_TEST(allocation_failures)
+{
+    static const cix_weighting ms[] = {CIX_WEIGHT_PCA, CIX_WEIGHT_PCA_COEF,
+                                       CIX_WEIGHT_CRITIC, CIX_WEIGHT_SD, CIX_WEIGHT_CV};
+    oracle_set s;
+    fail_state fs = {0, -1};
+    cix_allocator al = {f_malloc, f_realloc, f_free, &fs};
+    cix_panel *p;
+    cix_options o;
+    cix_error err;
+    double y[23 * 8], w[8];
+    long fails;
+
+    oracle_load(&s, "water");
+    ck_assert_cix_ok(cix_panel_create(20, 4, 0, &al, &p, &err), &err);
+    for (size_t r = 0; r < 20; r++)
+        ck_assert_cix_ok(
+            cix_panel_set_row(p, r, cix_panel_row_region(s.p, r), CIX_NO_YEAR, &err), &err);
+    for (size_t j = 0; j < 4; j++) {
+        ck_assert_cix_ok(cix_panel_set_indicator(p, j, cix_panel_indicator(s.p, j), &err),
+                         &err);
+        memcpy(cix_panel_column(p, j), cix_panel_column(s.p, j), 20 * sizeof(double));
+    }
+    oracle_options(&s, &o);
+    o.weighting = CIX_WEIGHT_PCA_COEF;
+    ck_assert_cix_ok(cix_normalize(p, &o, y, &err), &err);
+    for (fails = 0;; fails++) {
+        cix_pca *a = (cix_pca *)&fs;
+        cix_status st;
+        fs.count = 0;
+        fs.fail_at = fails;
+        st = cix_pca_compute(p, &o, &a, &err);
+        fs.fail_at = -1;
+        if (st == CIX_OK) {
+            ck_assert_uint_eq(cix_pca_nnotes(a), 3); /* Bartlett, 2 negative c */
+            cix_pca_free(a);
+            break;
+        }
+        ck_assert_int_eq(st, CIX_ENOMEM);
+        ck_assert_ptr_null(a);
+    }
+    ck_assert(fails > 10);
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) {
+        o.weighting = ms[k];
+        for (fails = 0;; fails++) {
+            cix_status st;
+            fs.count = 0;
+            fs.fail_at = fails;
+            st = cix_weights(p, &o, y, w, &err);
+            fs.fail_at = -1;
+            if (st == CIX_OK)
+                break;
+            ck_assert_int_eq(st, CIX_ENOMEM);
+        }
+        ck_assert(fails > 0);
+    }
+    cix_panel_free(p);
+    cix_panel_free(s.p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pca");
@@ -348,6 +439,7 @@ static Suite *suite(void)
     tcase_add_test(tc, errors);
     tcase_add_test(tc, one_factor);
     tcase_add_test(tc, groups_handle);
+    tcase_add_test(tc, allocation_failures);
     suite_add_tcase(s, tc);
     return s;
 }
