@@ -2,6 +2,7 @@
  * The pipeline: normalize -> weights (per scope) -> linear scores -> ranks
  * within each year, and the result handle.
  */
+#include <math.h>
 #include <string.h>
 
 #include "../internal.h"
@@ -12,10 +13,14 @@ struct cix_result {
     size_t nyears;      /* of the panel; 0 for a cross-section */
     size_t nwgroups;    /* rows of wgroups: nyears for scope year without
                            averaging, else 1 */
-    double *wgroups;    /* nwgroups x nind, row-major */
-    double *normalized; /* nrows x nind, column-major */
+    double *wgroups;    /* nwgroups x nind, row-major; 0 for dropped indicators */
+    double *normalized; /* nrows x nind, column-major; NaN where dropped */
+    double *treated;    /* nrows x nind, or NULL when nothing was pre-treated */
     double *scores;
     double *ranks;
+    double *rank_change;
+    unsigned char *used;/* nind flags */
+    cix_i_notes notes;
 };
 
 void cix_result_free(cix_result *r)
@@ -24,11 +29,107 @@ void cix_result_free(cix_result *r)
     if (!r)
         return;
     a = r->alloc;
+    cix_i_notes_free(&r->notes);
     cix_i_free(&a, r->wgroups);
     cix_i_free(&a, r->normalized);
+    cix_i_free(&a, r->treated);
     cix_i_free(&a, r->scores);
     cix_i_free(&a, r->ranks);
+    cix_i_free(&a, r->rank_change);
+    cix_i_free(&a, r->used);
     cix_i_free(&a, r);
+}
+
+/* 1 when o asks for any pre-treatment step. */
+static int wants_pretreatment(const cix_options *o)
+{
+    if (o->impute != CIX_IMPUTE_NONE || o->drop_constant || o->outliers ||
+        o->min_coverage_indicator > 0 || o->min_coverage_region > 0)
+        return 1;
+    if (o->params)
+        for (size_t j = 0; j < o->nparams; j++)
+            if (o->params[j].transform != CIX_TRANSFORM_NONE)
+                return 1;
+    return 0;
+}
+
+/* The per-indicator arrays of o restricted to the indicators kept (ind_map). */
+typedef struct sub_options {
+    cix_options o;
+    cix_direction *directions;
+    cix_indicator_params *params;
+    double *fixed;
+} sub_options;
+
+static cix_status sub_options_build(const cix_allocator *a, const cix_options *o,
+                                    const size_t *ind_map, size_t jq, sub_options *so,
+                                    cix_error *err)
+{
+    memset(so, 0, sizeof *so);
+    so->o = *o;
+    if (o->directions) {
+        so->directions = cix_i_malloc_array(a, jq, sizeof *so->directions);
+        if (!so->directions)
+            return cix_i_nomem(err);
+        for (size_t k = 0; k < jq; k++)
+            so->directions[k] = o->directions[ind_map[k]];
+        so->o.directions = so->directions;
+        so->o.ndirections = jq;
+    }
+    if (o->params) {
+        so->params = cix_i_malloc_array(a, jq, sizeof *so->params);
+        if (!so->params)
+            return cix_i_nomem(err);
+        for (size_t k = 0; k < jq; k++) {
+            so->params[k] = o->params[ind_map[k]];
+            /* transforms were applied by the pre-treatment */
+            so->params[k].transform = CIX_TRANSFORM_NONE;
+        }
+        so->o.params = so->params;
+        so->o.nparams = jq;
+    }
+    if (o->fixed_weights) {
+        so->fixed = cix_i_malloc_array(a, jq, sizeof *so->fixed);
+        if (!so->fixed)
+            return cix_i_nomem(err);
+        for (size_t k = 0; k < jq; k++)
+            so->fixed[k] = o->fixed_weights[ind_map[k]];
+        so->o.fixed_weights = so->fixed;
+        so->o.nfixed_weights = jq;
+    }
+    /* the pre-treatment has run: the methods see its output as it is */
+    so->o.impute = CIX_IMPUTE_NONE;
+    so->o.drop_constant = 0;
+    so->o.outliers = 0;
+    so->o.min_coverage_indicator = 0;
+    so->o.min_coverage_region = 0;
+    return CIX_OK;
+}
+
+static void sub_options_free(const cix_allocator *a, sub_options *so)
+{
+    cix_i_free(a, so->directions);
+    cix_i_free(a, so->params);
+    cix_i_free(a, so->fixed);
+}
+
+/* Moves the notes of a run on the treated panel q into r, translating q's
+ * indicator and row indices to the panel's. */
+static cix_status adopt_notes(cix_result *r, const cix_i_notes *qn, const size_t *ind_map,
+                              const size_t *row_map, cix_error *err)
+{
+    for (size_t i = 0; i < qn->n; i++) {
+        const cix_note *nt = &qn->v[i];
+        size_t j = nt->indicator, row = nt->row;
+        if (ind_map && j != (size_t)-1)
+            j = ind_map[j];
+        if (row_map && row != CIX_NO_ROW)
+            row = row_map[row];
+        if (cix_i_notes_add(&r->notes, err, nt->kind, j, row, nt->value_before,
+                            nt->value_after, nt->count, "%s", nt->message) != CIX_OK)
+            return CIX_ENOMEM;
+    }
+    return CIX_OK;
 }
 
 cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **out,
@@ -36,10 +137,17 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
 {
     const cix_allocator *a;
     cix_result *r = NULL;
+    cix_panel *treated = NULL;
+    const cix_panel *q;      /* the panel the methods run on: p or treated */
+    size_t *ind_map = NULL, *row_map = NULL;
+    sub_options so;
+    const cix_options *oq = o;
     cix_i_scope s;
+    cix_i_notes qnotes;
     cix_status st;
     const char *msg;
-    size_t n, nind, used = 1;
+    size_t n, nind, nq, jq, used = 1;
+    double *yq = NULL, *wq = NULL, *sq = NULL;
     int scope_built = 0;
 
     if (!out)
@@ -56,45 +164,156 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
                           "the panel is empty (%zu rows, %zu indicators): a composite "
                           "index needs at least one row and one indicator",
                           n, nind);
+    if (o->directions && o->ndirections != nind)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "%zu directions given for %zu indicators: give one per indicator",
+                          o->ndirections, nind);
+    if (o->params && o->nparams != nind)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "%zu indicator parameters given for %zu indicators: give one "
+                          "per indicator",
+                          o->nparams, nind);
+    if (o->fixed_weights && o->nfixed_weights != nind)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "%zu fixed weights given for %zu indicators: give one per "
+                          "indicator",
+                          o->nfixed_weights, nind);
     if ((st = cix_panel_validate(p, err)) != CIX_OK)
         return st;
 
     a = cix_i_panel_allocator(p);
+    memset(&so, 0, sizeof so);
+    cix_i_notes_init(&qnotes, a);
     r = cix_i_malloc(a, sizeof *r);
     if (!r)
         return cix_i_nomem(err);
     memset(r, 0, sizeof *r);
     r->alloc = *a;
+    cix_i_notes_init(&r->notes, &r->alloc);
     r->nrows = n;
     r->nind = nind;
     r->nyears = cix_panel_nyears(p);
-
-    if ((st = cix_i_scope_build(p, o, &s, err)) != CIX_OK)
-        goto cleanup;
-    scope_built = 1;
-    r->normalized = cix_i_malloc_array(a, n, nind * sizeof(double));
-    r->wgroups = cix_i_malloc_array(a, s.ngroups, nind * sizeof(double));
     r->scores = cix_i_malloc_array(a, n, sizeof(double));
     r->ranks = cix_i_malloc_array(a, n, sizeof(double));
-    if (!r->normalized || !r->wgroups || !r->scores || !r->ranks) {
+    r->rank_change = cix_i_malloc_array(a, n, sizeof(double));
+    r->used = cix_i_malloc_array(a, nind, 1);
+    if (!r->scores || !r->ranks || !r->rank_change || !r->used) {
         st = cix_i_nomem(err);
         goto cleanup;
     }
 
-    if ((st = cix_normalize(p, o, r->normalized, err)) != CIX_OK)
+    /* 1. pre-treatment, on a copy: the panel itself is never changed */
+    q = p;
+    if (wants_pretreatment(o)) {
+        ind_map = cix_i_malloc_array(a, nind, sizeof(size_t));
+        row_map = cix_i_malloc_array(a, n, sizeof(size_t));
+        if (!ind_map || !row_map) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+        if ((st = cix_i_pretreat(p, o, &treated, ind_map, row_map, &r->notes, err)) !=
+            CIX_OK)
+            goto cleanup;
+        q = treated;
+        if ((st = sub_options_build(a, o, ind_map, cix_panel_nindicators(q), &so, err)) !=
+            CIX_OK)
+            goto cleanup;
+        oq = &so.o;
+    }
+    nq = cix_panel_nrows(q);
+    jq = cix_panel_nindicators(q);
+
+    /* 2. normalize, weigh and aggregate on q */
+    if ((st = cix_i_scope_build(q, oq, &s, err)) != CIX_OK)
         goto cleanup;
-    if ((st = cix_i_weights_groups(p, o, r->normalized, &s, r->wgroups, &used, NULL, NULL,
-                                    err)) != CIX_OK)
+    scope_built = 1;
+    r->wgroups = cix_i_malloc_array(a, s.ngroups, nind * sizeof(double));
+    r->normalized = cix_i_malloc_array(a, n, nind * sizeof(double));
+    if (!r->wgroups || !r->normalized) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    if (q == p) {
+        yq = r->normalized;
+        wq = r->wgroups;
+        sq = r->scores;
+    } else {
+        yq = cix_i_malloc_array(a, nq, jq * sizeof(double));
+        wq = cix_i_malloc_array(a, s.ngroups, jq * sizeof(double));
+        sq = cix_i_malloc_array(a, nq, sizeof(double));
+        if (!yq || !wq || !sq) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+    }
+    if ((st = cix_normalize(q, oq, yq, err)) != CIX_OK)
+        goto cleanup;
+    if ((st = cix_i_weights_groups(q, oq, yq, &s, wq, &used, NULL, &qnotes, err)) !=
+        CIX_OK)
         goto cleanup;
     r->nwgroups = used;
-    if ((st = cix_i_aggregate_linear(p, r->normalized, r->wgroups,
-                                     used > 1 ? s.apply : NULL, r->scores, err)) != CIX_OK)
+    if ((st = cix_i_aggregate(q, oq, yq, wq, used > 1 ? s.apply : NULL, &s, sq, err)) !=
+        CIX_OK)
         goto cleanup;
-    st = cix_rank(r->scores, cix_i_panel_year_index(p), n, o->ties, a, r->ranks, err);
+    if ((st = adopt_notes(r, &qnotes, ind_map, row_map, err)) != CIX_OK)
+        goto cleanup;
+
+    /* 3. back to the panel's rows and indicators */
+    if (q == p) {
+        memset(r->used, 1, nind);
+    } else {
+        size_t ncell = n * nind;
+        memset(r->used, 0, nind);
+        for (size_t k = 0; k < jq; k++)
+            r->used[ind_map[k]] = 1;
+        for (size_t i = 0; i < ncell; i++)
+            r->normalized[i] = NAN;
+        for (size_t i = 0; i < used * nind; i++)
+            r->wgroups[i] = 0.0;
+        for (size_t i = 0; i < n; i++)
+            r->scores[i] = NAN;
+        for (size_t k = 0; k < jq; k++)
+            for (size_t i = 0; i < nq; i++)
+                r->normalized[ind_map[k] * n + row_map[i]] = yq[k * nq + i];
+        for (size_t g = 0; g < used; g++)
+            for (size_t k = 0; k < jq; k++)
+                r->wgroups[g * nind + ind_map[k]] = wq[g * jq + k];
+        for (size_t i = 0; i < nq; i++)
+            r->scores[row_map[i]] = sq[i];
+        r->treated = cix_i_malloc_array(a, n, nind * sizeof(double));
+        if (!r->treated) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+        for (size_t i = 0; i < ncell; i++)
+            r->treated[i] = NAN;
+        for (size_t k = 0; k < jq; k++) {
+            const double *c = cix_panel_column_const(q, k);
+            for (size_t i = 0; i < nq; i++)
+                r->treated[ind_map[k] * n + row_map[i]] = c[i];
+        }
+    }
+
+    /* 4. ranks within each year, over all of the panel's rows (rows dropped by
+     * the coverage screen have NaN scores and rank last), and rank change */
+    if ((st = cix_rank(r->scores, cix_i_panel_year_index(p), n, o->ties, a, r->ranks,
+                       err)) != CIX_OK)
+        goto cleanup;
+    st = cix_i_rank_change(p, r->ranks, r->rank_change, err);
 
 cleanup:
     if (scope_built)
-        cix_i_scope_free(p, &s);
+        cix_i_scope_free(q, &s);
+    if (q != p) {
+        cix_i_free(a, yq);
+        cix_i_free(a, wq);
+        cix_i_free(a, sq);
+    }
+    cix_i_notes_free(&qnotes);
+    sub_options_free(a, &so);
+    cix_panel_free(treated);
+    cix_i_free(a, ind_map);
+    cix_i_free(a, row_map);
     if (st != CIX_OK) {
         cix_result_free(r);
         return st;
@@ -145,4 +364,29 @@ const double *cix_result_scores(const cix_result *r)
 const double *cix_result_ranks(const cix_result *r)
 {
     return r ? r->ranks : NULL;
+}
+
+const double *cix_result_rank_change(const cix_result *r)
+{
+    return r ? r->rank_change : NULL;
+}
+
+int cix_result_indicator_used(const cix_result *r, size_t j)
+{
+    return (r && j < r->nind) ? r->used[j] : 0;
+}
+
+const double *cix_result_treated(const cix_result *r)
+{
+    return r ? r->treated : NULL;
+}
+
+size_t cix_result_nnotes(const cix_result *r)
+{
+    return r ? r->notes.n : 0;
+}
+
+const cix_note *cix_result_note(const cix_result *r, size_t i)
+{
+    return (r && i < r->notes.n) ? &r->notes.v[i] : NULL;
 }
