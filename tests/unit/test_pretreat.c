@@ -695,6 +695,77 @@ START_TEST(jrc_not_flagged)
 }
 END_TEST
 
+/* ---- through cix_compute ---------------------------------------------------------- */
+
+/* Regions P, Q over 2020, 2021; rows P20 Q20 P21 Q21.
+ * A = 1, 3, -, 5: interp fills P21 with P's only value 1 (nearest);
+ * B = 2, 2, 2, 2: constant, dropped (--drop-constant);
+ * C = 2, 4, 6, 10.
+ * Normalization target, pooled: A with t = 5, lo = min 1: (x - 1)/4 =
+ * 0, .5, 0, 1; C with t = 6, lo = 2: (x - 2)/4 capped = 0, .5, 1, 1 (C is
+ * the second indicator of the treated panel: its parameters must follow it).
+ * Equal weights over A and C: .5, 0, .5; scores 0, .5, .5, 1. */
+START_TEST(through_compute)
+{
+    static const char *const reg[] = {"P", "Q", "P", "Q"};
+    static const int32_t yr[] = {2020, 2020, 2021, 2021};
+    static const char *const nm[] = {"A", "B", "C"};
+    const double v[] = {1, 3, NAN, 5, 2, 2, 2, 2, 2, 4, 6, 10};
+    const double yA[] = {0, 0.5, 0, 1}, yC[] = {0, 0.5, 1, 1}, sc[] = {0, 0.5, 0.5, 1};
+    const double tA[] = {1, 3, 1, 5};
+    cix_indicator_params par[3];
+    cix_panel *p = make_panel(4, 3, reg, yr, nm, v, NULL);
+    cix_result *res = NULL;
+    cix_options o;
+    cix_error e;
+    const double *y, *w, *t;
+    int dropped = 0, imputed = 0;
+
+    for (int j = 0; j < 3; j++)
+        cix_indicator_params_init(&par[j]);
+    par[0].target = 5;
+    par[2].target = 6;
+    cix_options_init(&o);
+    o.normalization = CIX_NORM_TARGET;
+    o.weighting = CIX_WEIGHT_EQUAL;
+    o.impute = CIX_IMPUTE_INTERP;
+    o.drop_constant = 1;
+    o.params = par;
+    o.nparams = 3;
+    ck_assert_cix_ok(cix_compute(p, &o, &res, &e), &e);
+    ck_assert(cix_result_indicator_used(res, 0) && !cix_result_indicator_used(res, 1) &&
+              cix_result_indicator_used(res, 2));
+    y = cix_result_normalized(res);
+    w = cix_result_weights(res);
+    t = cix_result_treated(res);
+    ck_assert_ptr_nonnull(t);
+    for (int r = 0; r < 4; r++) {
+        ck_assert_rel(y[r], yA[r], REL, 1e-15);
+        ck_assert(isnan(y[4 + r]));
+        ck_assert_rel(y[8 + r], yC[r], REL, 1e-15);
+        ck_assert_rel(cix_result_scores(res)[r], sc[r], REL, 1e-15);
+        ck_assert_rel(t[r], tA[r], REL, 0);
+    }
+    ck_assert_rel(w[0], 0.5, REL, 0);
+    ck_assert(w[1] == 0);
+    ck_assert_rel(w[2], 0.5, REL, 0);
+    /* the panel keeps its gap; the notes use the panel's indices */
+    ck_assert(isnan(cix_panel_value(p, 2, 0)));
+    for (size_t i = 0; i < cix_result_nnotes(res); i++) {
+        const cix_note *nt = cix_result_note(res, i);
+        if (nt->kind == CIX_NOTE_DROPPED_CONSTANT && nt->indicator == 1)
+            dropped++;
+        if (nt->kind == CIX_NOTE_IMPUTED && nt->indicator == 0 && nt->row == 2 &&
+            nt->value_after == 1)
+            imputed++;
+    }
+    ck_assert_int_eq(dropped, 1);
+    ck_assert_int_eq(imputed, 1);
+    cix_result_free(res);
+    cix_panel_free(p);
+}
+END_TEST
+
 /* ---- allocation failures ---------------------------------------------------------------- */
 
 typedef struct hook {
@@ -814,6 +885,9 @@ static Suite *pretreat_suite(void)
     tcase_add_test(t, jrc_single_step);
     tcase_add_test(t, jrc_falls_back_to_log);
     tcase_add_test(t, jrc_not_flagged);
+    suite_add_tcase(s, t);
+    t = tcase_create("compute");
+    tcase_add_test(t, through_compute);
     suite_add_tcase(s, t);
     t = tcase_create("oom");
     tcase_add_test(t, pretreat_oom);
