@@ -162,6 +162,17 @@ cix_status cix_i_pretreat(const cix_panel *p, const cix_options *o, cix_panel **
                           cix_error *err);
 
 /*
+ * For analyses reported over every indicator of the panel (PCA, audit): runs
+ * the pre-treatment o asks for (pipeline/compute.c). *q = NULL when o asks for
+ * none (use p and o as they are); else *q is the treated panel (same
+ * indicators, possibly fewer rows; caller frees) and *oq the options to use
+ * on it. Fails with CIX_EINVAL naming the indicator when the pre-treatment
+ * would drop one.
+ */
+cix_status cix_i_pretreat_keep_indicators(const cix_panel *p, const cix_options *o,
+                                          cix_panel **q, cix_options *oq, cix_error *err);
+
+/*
  * Oriented x for the correlation-based methods (PCA, audit): cost columns
  * negated, interval / target-point columns turned into benefit values in
  * [0,1] (statistics over the scope s), others copied. xo: caller buffer,

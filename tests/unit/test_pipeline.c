@@ -168,6 +168,50 @@ START_TEST(pretreated_equals_pretreated_input)
 }
 END_TEST
 
+
+/* PCA and audit pre-treat like cix_compute: with --impute mean on a panel
+ * with a gap they equal the same analyses of the hand-filled panel. */
+START_TEST(pca_and_audit_pretreat)
+{
+    cix_panel *p = make_panel(), *f = make_panel();
+    cix_options o;
+    cix_pca *a1 = NULL, *a2 = NULL;
+    cix_audit *u1 = NULL, *u2 = NULL;
+    cix_error e;
+    /* k must vary for a correlation */
+    cix_panel_column(p, 2)[0] = 9;
+    cix_panel_column(f, 2)[0] = 9;
+    cix_panel_column(f, 0)[4] = (1.0 + 2 + 3 + 4 + 6) / 5;
+    cix_options_init(&o);
+    ck_assert_int_eq(cix_pca_compute(p, &o, &a1, &e), CIX_EDATA);
+    ck_assert_str_eq(e.indicator, "a");
+    o.impute = CIX_IMPUTE_MEAN;
+    ck_assert_cix_ok(cix_pca_compute(p, &o, &a1, &e), &e);
+    ck_assert_cix_ok(cix_pca_compute(f, &o, &a2, &e), &e);
+    ck_assert_mem_eq(cix_pca_eigenvalues(a1), cix_pca_eigenvalues(a2), 3 * sizeof(double));
+    ck_assert_mem_eq(cix_pca_weights(a1), cix_pca_weights(a2), 3 * sizeof(double));
+    ck_assert_cix_ok(cix_audit_compute(p, &o, NULL, &u1, &e), &e);
+    ck_assert_cix_ok(cix_audit_compute(f, &o, NULL, &u2, &e), &e);
+    ck_assert_mem_eq(cix_audit_pearson(u1), cix_audit_pearson(u2), 9 * sizeof(double));
+    ck_assert(cix_audit_kmo(u1) == cix_audit_kmo(u2));
+    cix_pca_free(a1);
+    cix_pca_free(a2);
+    cix_audit_free(u1);
+    cix_audit_free(u2);
+    /* a pre-treatment that drops an indicator is refused, naming it */
+    cix_panel_column(p, 2)[0] = 7;
+    o.drop_constant = 1;
+    a1 = NULL;
+    ck_assert_int_eq(cix_pca_compute(p, &o, &a1, &e), CIX_EINVAL);
+    ck_assert_ptr_null(a1);
+    ck_assert_str_eq(e.indicator, "k");
+    ck_assert_int_eq(cix_audit_compute(p, &o, NULL, &u1, &e), CIX_EINVAL);
+    ck_assert_str_eq(e.indicator, "k");
+    cix_panel_free(p);
+    cix_panel_free(f);
+}
+END_TEST
+
 static Suite *pipeline_suite(void)
 {
     Suite *s = suite_create("pipeline");
@@ -176,6 +220,7 @@ static Suite *pipeline_suite(void)
     tcase_add_test(tc, impute_drop_and_rank_change);
     tcase_add_test(tc, no_pretreatment_no_copy);
     tcase_add_test(tc, pretreated_equals_pretreated_input);
+    tcase_add_test(tc, pca_and_audit_pretreat);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -95,8 +95,35 @@ static double variance(const double *x, size_t n, double *t)
     return cix_i_sum(t, n, NULL) / (double)(n - 1);
 }
 
+static cix_status audit_run(const cix_panel *p, const cix_options *o, const size_t *group,
+                            cix_audit **out, cix_error *err);
+
 cix_status cix_audit_compute(const cix_panel *p, const cix_options *o, const size_t *group,
                              cix_audit **out, cix_error *err)
+{
+    cix_panel *q = NULL;
+    cix_options oq;
+    const char *msg;
+    cix_status st;
+
+    if (!out)
+        return cix_i_fail(err, CIX_EINVAL, "cix_audit_compute: out is NULL");
+    *out = NULL;
+    if (!p || !o)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "cix_audit_compute: panel and options are required");
+    if ((msg = cix_options_check(o)) != NULL)
+        return cix_i_fail(err, CIX_EINVAL, "invalid options: %s", msg);
+    /* pre-treatment (imputation, transforms, outliers) on a copy */
+    if ((st = cix_i_pretreat_keep_indicators(p, o, &q, &oq, err)) != CIX_OK)
+        return st;
+    st = audit_run(q ? q : p, &oq, group, out, err);
+    cix_panel_free(q);
+    return st;
+}
+
+static cix_status audit_run(const cix_panel *p, const cix_options *o, const size_t *group,
+                            cix_audit **out, cix_error *err)
 {
     const cix_allocator *al;
     cix_audit *au = NULL;

@@ -53,6 +53,56 @@ static int wants_pretreatment(const cix_options *o)
     return 0;
 }
 
+cix_status cix_i_pretreat_keep_indicators(const cix_panel *p, const cix_options *o,
+                                          cix_panel **q, cix_options *oq, cix_error *err)
+{
+    const cix_allocator *a = cix_i_panel_allocator(p);
+    size_t nind = cix_panel_nindicators(p), n = cix_panel_nrows(p);
+    size_t *ind_map = NULL, *row_map = NULL;
+    cix_status st = CIX_OK;
+
+    *q = NULL;
+    *oq = *o;
+    if (!wants_pretreatment(o))
+        return CIX_OK;
+    ind_map = cix_i_malloc_array(a, nind, sizeof(size_t));
+    row_map = cix_i_malloc_array(a, n, sizeof(size_t));
+    if (!ind_map || !row_map) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    if ((st = cix_i_pretreat(p, o, q, ind_map, row_map, NULL, err)) != CIX_OK)
+        goto cleanup;
+    if (cix_panel_nindicators(*q) != nind) {
+        size_t k = 0, j;
+        for (j = 0; j < nind; j++, k++)
+            if (k >= cix_panel_nindicators(*q) || ind_map[k] != j)
+                break;
+        cix_panel_free(*q);
+        *q = NULL;
+        st = cix_i_fail(err, CIX_EINVAL,
+                        "the pre-treatment would drop this indicator, and this analysis "
+                        "reports on every indicator of the panel: remove the indicator "
+                        "from the data, or leave out --drop-constant and the coverage "
+                        "screen");
+        cix_i_err_indicator(err, cix_panel_indicator(p, j));
+        goto cleanup;
+    }
+    /* the pre-treatment has run: the methods see its output as it is */
+    oq->impute = CIX_IMPUTE_NONE;
+    oq->drop_constant = 0;
+    oq->outliers = 0;
+    oq->min_coverage_indicator = 0;
+    oq->min_coverage_region = 0;
+    /* oq->params keep their transforms, which only cix_i_pretreat applies; the
+     * caller must not pre-treat *q again */
+
+cleanup:
+    cix_i_free(a, ind_map);
+    cix_i_free(a, row_map);
+    return st;
+}
+
 /* The per-indicator arrays of o restricted to the indicators kept (ind_map). */
 typedef struct sub_options {
     cix_options o;

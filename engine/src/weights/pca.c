@@ -489,6 +489,7 @@ cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **o
 {
     cix_options oo;
     cix_i_scope s;
+    cix_panel *q = NULL;
     const char *msg;
     cix_status st;
 
@@ -504,15 +505,20 @@ cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **o
         return cix_i_fail(err, CIX_EINVAL,
                           "the panel is empty (%zu rows, %zu indicators): PCA needs data",
                           cix_panel_nrows(p), cix_panel_nindicators(p));
+    /* pre-treatment (imputation, transforms, outliers) on a copy */
+    if ((st = cix_i_pretreat_keep_indicators(p, o, &q, &oo, err)) != CIX_OK)
+        return st;
+    if (q)
+        p = q;
     /* the whole panel: a year scope would give one PCA per year, which this
      * handle does not hold; orientation statistics are over all rows too */
-    oo = *o;
     if (oo.scope == CIX_SCOPE_YEAR)
         oo.scope = CIX_SCOPE_POOLED;
-    if ((st = cix_i_scope_build(p, &oo, &s, err)) != CIX_OK)
-        return st;
-    st = cix_i_pca_group(p, &oo, &s, (size_t)-1, out, NULL, err);
-    cix_i_scope_free(p, &s);
+    if ((st = cix_i_scope_build(p, &oo, &s, err)) == CIX_OK) {
+        st = cix_i_pca_group(p, &oo, &s, (size_t)-1, out, NULL, err);
+        cix_i_scope_free(p, &s);
+    }
+    cix_panel_free(q);
     return st;
 }
 
