@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,23 @@ enum {
     OPT_DELIMITER,
     OPT_NA,
     OPT_FORMAT,
-    OPT_THREADS
+    OPT_THREADS,
+    OPT_DDOF,
+    OPT_NO_CAP,
+    OPT_TARGET,
+    OPT_GOALPOSTS,
+    OPT_EFFICACY,
+    OPT_TRANSFORM,
+    OPT_PARAMS,
+    OPT_OUTLIERS,
+    OPT_IMPUTE,
+    OPT_MIN_COV_IND,
+    OPT_MIN_COV_REG,
+    OPT_DROP_CONSTANT,
+    OPT_FACTORS,
+    OPT_COMBINE,
+    OPT_POWER,
+    OPT_GROUPS
 };
 
 static const struct option long_options[] = {
@@ -46,6 +63,22 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"output", required_argument, NULL, 'o'},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"ddof", required_argument, NULL, OPT_DDOF},
+    {"no-cap", no_argument, NULL, OPT_NO_CAP},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"goalposts", required_argument, NULL, OPT_GOALPOSTS},
+    {"efficacy", required_argument, NULL, OPT_EFFICACY},
+    {"transform", required_argument, NULL, OPT_TRANSFORM},
+    {"params", required_argument, NULL, OPT_PARAMS},
+    {"outliers", required_argument, NULL, OPT_OUTLIERS},
+    {"impute", required_argument, NULL, OPT_IMPUTE},
+    {"min-coverage-indicator", required_argument, NULL, OPT_MIN_COV_IND},
+    {"min-coverage-region", required_argument, NULL, OPT_MIN_COV_REG},
+    {"drop-constant", no_argument, NULL, OPT_DROP_CONSTANT},
+    {"factors", required_argument, NULL, OPT_FACTORS},
+    {"combine", required_argument, NULL, OPT_COMBINE},
+    {"power", required_argument, NULL, OPT_POWER},
+    {"groups", required_argument, NULL, OPT_GROUPS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -66,6 +99,72 @@ static void option_text(int val, char *buf, size_t size)
         }
     }
     snprintf(buf, size, "-%c", val > 0 && val < 128 ? (char)val : '?');
+}
+
+/* NULL if option c applies to the command, else the end of a message
+ * "option X ...". */
+static const char *not_applicable(cli_command command, int c)
+{
+    int score_only = c == 'a' || c == OPT_TIES || c == OPT_POWER;
+    int weights_only = c == 'w' || c == OPT_WEIGHTS_FILE || c == OPT_COMBINE ||
+                       c == OPT_SHIFT || c == OPT_SMOOTH || c == OPT_AVERAGE_WEIGHTS;
+    int normalize_only = c == 'n' || c == OPT_RANGE || c == OPT_DDOF || c == OPT_NO_CAP ||
+                         c == OPT_TARGET || c == OPT_GOALPOSTS || c == OPT_EFFICACY;
+    switch (command) {
+    case CLI_CMD_SCORE:
+        return c == OPT_GROUPS ? "applies to 'cix audit' only" : NULL;
+    case CLI_CMD_WEIGHTS:
+        if (score_only)
+            return "applies to 'cix score' only";
+        return c == OPT_GROUPS ? "applies to 'cix audit' only" : NULL;
+    case CLI_CMD_PCA:
+        if (score_only || weights_only || normalize_only || c == OPT_GROUPS)
+            return "does not apply to 'cix pca' (PCA works on the pre-treated values, "
+                   "oriented by the directions, not on normalized ones)";
+        return NULL;
+    case CLI_CMD_AUDIT:
+        if (score_only || weights_only || c == OPT_FACTORS)
+            return "does not apply to 'cix audit'";
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
+/* Parses "IND=VALUE" style per-indicator options later, once the panel's
+ * indicator names are known. */
+static int add_param(cli_run *run, cli_param_kind kind, const char *text)
+{
+    if (run->npargs == run->pargs_cap) {
+        size_t cap = run->pargs_cap ? 2 * run->pargs_cap : 8;
+        cli_param_arg *d = realloc(run->pargs, cap * sizeof *d);
+        if (!d)
+            return -1;
+        run->pargs = d;
+        run->pargs_cap = cap;
+    }
+    run->pargs[run->npargs].kind = kind;
+    run->pargs[run->npargs].text = text;
+    run->npargs++;
+    return 0;
+}
+
+/* A share in [0,1], also written as a percentage "80%". */
+static int parse_share(const char *s, double *out)
+{
+    size_t n = strlen(s);
+    double v;
+    if (n > 1 && s[n - 1] == '%') {
+        if (cix_parse_double(s, n - 1, &v) != 0)
+            return -1;
+        v /= 100.0;
+    } else if (cix_parse_double(s, n, &v) != 0) {
+        return -1;
+    }
+    if (!(v >= 0 && v <= 1))
+        return -1;
+    *out = v;
+    return 0;
 }
 
 /* Parses a complete number, locale-independently. */
@@ -138,9 +237,12 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
             option_text(optopt, name, sizeof name);
             return cli_usage_error(cmd, "option %s needs a value", name);
         }
-        if (run->command == CLI_CMD_WEIGHTS && (c == 'a' || c == OPT_TIES)) {
-            option_text(c, name, sizeof name);
-            return cli_usage_error(cmd, "option %s applies to 'cix score' only", name);
+        {
+            const char *why = not_applicable(run->command, c);
+            if (why) {
+                option_text(c, name, sizeof name);
+                return cli_usage_error(cmd, "option %s %s", name, why);
+            }
         }
         switch (c) {
         case 'h':
@@ -148,7 +250,9 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
             return CLI_EXIT_OK;
         case 'n':
             if (cix_normalization_from_name(arg, &run->opt.normalization) != 0)
-                return cli_usage_error(cmd, "unknown normalization '%s'; use none or minmax",
+                return cli_usage_error(cmd, "unknown normalization '%s'; use none, minmax, "
+                                            "zscore, rank, percentile, ratio-mean, ratio-max, "
+                                            "ratio-min, vector, target, goalposts or efficacy",
                                        arg);
             break;
         case OPT_RANGE: {
@@ -168,8 +272,8 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
         }
         case 'w':
             if (cix_weighting_from_name(arg, &run->opt.weighting) != 0)
-                return cli_usage_error(cmd, "unknown weighting '%s'; use equal, entropy or "
-                                            "fixed", arg);
+                return cli_usage_error(cmd, "unknown weighting '%s'; use equal, entropy, "
+                                            "fixed, sd, cv, critic, pca or pca-coef", arg);
             run->weighting_given = 1;
             break;
         case OPT_WEIGHTS_FILE:
@@ -177,7 +281,8 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
             break;
         case 'a':
             if (cix_aggregation_from_name(arg, &run->opt.aggregation) != 0)
-                return cli_usage_error(cmd, "unknown aggregation '%s'; use linear", arg);
+                return cli_usage_error(cmd, "unknown aggregation '%s'; use linear, geometric, "
+                                            "harmonic, power or topsis", arg);
             break;
         case OPT_SCOPE:
             if (cix_scope_from_name(arg, &run->opt.scope, &run->opt.base_year) != 0)
@@ -268,6 +373,94 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
         case 'q':
             run->quiet = 1;
             break;
+        case OPT_DDOF:
+            if (strcmp(arg, "0") == 0)
+                run->opt.ddof = 0;
+            else if (strcmp(arg, "1") == 0)
+                run->opt.ddof = 1;
+            else
+                return cli_usage_error(cmd, "--ddof '%s': use 1 (divide by n-1, the default) "
+                                            "or 0 (divide by n)", arg);
+            run->ddof_given = 1;
+            break;
+        case OPT_NO_CAP:
+            run->opt.no_cap = 1;
+            break;
+        case OPT_TARGET:
+        case OPT_GOALPOSTS:
+        case OPT_EFFICACY:
+        case OPT_TRANSFORM:
+            if (add_param(run,
+                          c == OPT_TARGET      ? CLI_PARAM_TARGET
+                          : c == OPT_GOALPOSTS ? CLI_PARAM_GOALPOSTS
+                          : c == OPT_EFFICACY  ? CLI_PARAM_EFFICACY
+                                               : CLI_PARAM_TRANSFORM,
+                          arg) != 0) {
+                cli_errorf("out of memory");
+                return CLI_EXIT_NOMEM;
+            }
+            break;
+        case OPT_PARAMS:
+            run->params_file = arg;
+            break;
+        case OPT_OUTLIERS:
+            if (strcmp(arg, "jrc") == 0)
+                run->opt.outliers = 1;
+            else if (strcmp(arg, "none") == 0)
+                run->opt.outliers = 0;
+            else
+                return cli_usage_error(cmd, "unknown outlier rule '%s'; use jrc (winsorize up "
+                                            "to 5 values, else log) or none", arg);
+            break;
+        case OPT_IMPUTE:
+            if (cix_impute_from_name(arg, &run->opt.impute) != 0)
+                return cli_usage_error(cmd, "unknown imputation '%s'; use none, mean, median, "
+                                            "interp or locf", arg);
+            break;
+        case OPT_MIN_COV_IND:
+        case OPT_MIN_COV_REG:
+            if (parse_share(arg, c == OPT_MIN_COV_IND ? &run->opt.min_coverage_indicator
+                                                      : &run->opt.min_coverage_region) != 0) {
+                option_text(c, name, sizeof name);
+                return cli_usage_error(cmd, "%s '%s': give a share of cells present, from 0 "
+                                            "to 1 (e.g. 0.8) or as a percentage (80%%)",
+                                       name, arg);
+            }
+            break;
+        case OPT_DROP_CONSTANT:
+            run->opt.drop_constant = 1;
+            break;
+        case OPT_FACTORS: {
+            char *end;
+            long v;
+            if (strcmp(arg, "auto") == 0) {
+                run->opt.factors = 0;
+                break;
+            }
+            errno = 0;
+            v = strtol(arg, &end, 10);
+            if (errno || end == arg || *end || v < 1 || v > INT_MAX)
+                return cli_usage_error(cmd, "--factors '%s': give a whole number of factors "
+                                            ">= 1, or auto (eigenvalues > 1, extended to "
+                                            "60%% of the variance)", arg);
+            run->opt.factors = (int)v;
+            break;
+        }
+        case OPT_COMBINE:
+            if (cix_combine_from_name(arg, &run->opt.combine, &run->opt.combine_alpha) != 0)
+                return cli_usage_error(cmd, "--combine '%s': use mult or linear:ALPHA with "
+                                            "ALPHA in [0,1] (e.g. linear:0.5)", arg);
+            break;
+        case OPT_POWER:
+            if (parse_number(arg, &run->opt.power) != 0 || !isfinite(run->opt.power) ||
+                run->opt.power == 0)
+                return cli_usage_error(cmd, "--power '%s': give a number other than 0 (p = 0 "
+                                            "is the geometric mean: use -a geometric)", arg);
+            run->power_given = 1;
+            break;
+        case OPT_GROUPS:
+            run->groups_text = arg;
+            break;
         default:
             return cli_usage_error(cmd, "unexpected option");
         }
@@ -283,9 +476,18 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
     if (run->opt.weighting == CIX_WEIGHT_FIXED && !run->weights_file)
         return cli_usage_error(cmd, "-w fixed needs --weights-file W.csv (rows "
                                     "indicator,weight)");
-    if (run->weights_file) {
+    if (run->opt.combine != CIX_COMBINE_NONE) {
+        if (!run->weights_file)
+            return cli_usage_error(cmd, "--combine needs --weights-file W.csv with the "
+                                        "subjective weights (rows indicator,weight)");
+        if (run->opt.weighting == CIX_WEIGHT_FIXED)
+            return cli_usage_error(cmd, "--combine combines the weights of --weights-file "
+                                        "with those of another method: give -w entropy, "
+                                        "critic, pca, ... instead of -w fixed");
+    } else if (run->weights_file) {
         if (run->weighting_given && run->opt.weighting != CIX_WEIGHT_FIXED)
-            return cli_usage_error(cmd, "--weights-file goes with -w fixed, not -w %s",
+            return cli_usage_error(cmd, "--weights-file goes with -w fixed (or with "
+                                        "--combine), not -w %s alone",
                                    cix_weighting_name(run->opt.weighting));
         run->opt.weighting = CIX_WEIGHT_FIXED;
     }
@@ -304,6 +506,18 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
             run->opt.weighting != CIX_WEIGHT_ENTROPY)
             cli_errorf("warning: --shift and --smooth have no effect with -w %s",
                        cix_weighting_name(run->opt.weighting));
+        if (run->power_given && run->opt.aggregation != CIX_AGG_POWER)
+            cli_errorf("warning: --power has no effect with -a %s",
+                       cix_aggregation_name(run->opt.aggregation));
+        if (run->opt.no_cap && run->opt.normalization != CIX_NORM_TARGET)
+            cli_errorf("warning: --no-cap has no effect with -n %s",
+                       cix_normalization_name(run->opt.normalization));
+        if (run->ddof_given && !cli_uses_ddof(run))
+            cli_errorf("warning: --ddof has no effect here (it applies to -n zscore, "
+                       "-w sd and -w critic)");
+        if (run->opt.factors != 0 && !cli_uses_factors(run))
+            cli_errorf("warning: --factors has no effect with -w %s",
+                       cix_weighting_name(run->opt.weighting));
     }
     return CLI_EXIT_OK;
 }
@@ -318,14 +532,40 @@ void cli_run_init(cli_run *run, cli_command command)
     cli_buf_init(&run->reproduce);
 }
 
+int cli_uses_ddof(const cli_run *run)
+{
+    if (run->opt.normalization == CIX_NORM_ZSCORE && run->command != CLI_CMD_PCA)
+        return 1;
+    return (run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS) &&
+           (run->opt.weighting == CIX_WEIGHT_SD || run->opt.weighting == CIX_WEIGHT_CRITIC);
+}
+
+int cli_uses_factors(const cli_run *run)
+{
+    if (run->command == CLI_CMD_PCA)
+        return 1;
+    return (run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS) &&
+           (run->opt.weighting == CIX_WEIGHT_PCA || run->opt.weighting == CIX_WEIGHT_PCA_COEF);
+}
+
 void cli_run_free(cli_run *run)
 {
+    free(run->pargs);
+    free(run->params);
+    free(run->groups);
+    free(run->group_copy);
+    free(run->group_names);
     free(run->dirs);
     free(run->na_copy);
     free(run->directions);
     free(run->fixed);
     cix_panel_free(run->panel);
     cli_buf_free(&run->reproduce);
+    run->pargs = NULL;
+    run->params = NULL;
+    run->groups = NULL;
+    run->group_copy = NULL;
+    run->group_names = NULL;
     run->dirs = NULL;
     run->na_copy = NULL;
     run->directions = NULL;

@@ -104,6 +104,8 @@ void cli_help_main(FILE *fp)
           "Commands:\n"
           "  score     scores and ranks, one row per (region, year)\n"
           "  weights   the indicator weights only, one row per indicator\n"
+          "  pca       principal components / factor analysis of the indicators\n"
+          "  audit     correlations, KMO, Bartlett, Cronbach's alpha, outliers\n"
           "\n"
           "Run 'cix COMMAND --help' for the options of a command.\n"
           "\n"
@@ -117,26 +119,73 @@ void cli_help_main(FILE *fp)
     fputs("\n"
           "Examples:\n"
           "  cix score data/prov_mfg_innovation_2018_2023.complete30.csv\n"
-          "  cix weights -n none -w entropy panel.csv\n",
+          "  cix weights -n none -w entropy panel.csv\n"
+          "  cix pca --format table tests/fixtures/tai23.csv\n"
+          "  cix audit --impute mean panel.csv\n",
           fp);
 }
 
-static const char method_options_text[] =
-    "Method options (the names of docs/methods.md):\n"
-    "  -n, --normalization NAME  none | minmax (default minmax)\n"
+static const char normalization_text[] =
+    "Normalization (docs/methods.md gives every formula):\n"
+    "  -n, --normalization NAME  none | minmax | zscore | rank | percentile |\n"
+    "                            ratio-mean | ratio-max | ratio-min | vector | target |\n"
+    "                            goalposts | efficacy (default minmax)\n"
     "      --range L,U           output range of minmax (default 0,1)\n"
-    "  -w, --weights NAME        equal | entropy | fixed (default entropy)\n"
-    "      --weights-file FILE   the weights of -w fixed: a CSV file with the columns\n"
-    "                            indicator,weight (implies -w fixed); rescaled to sum 1\n"
+    "      --ddof D              zscore, sd, critic: sd with n-1 (1, default) or n (0)\n"
+    "      --no-cap              target: do not cap the values at 1\n"
+    "      --target IND=T        target of IND for -n target\n"
+    "      --goalposts IND=LO,HI fixed goalposts of IND (goalposts; lo/hi of target)\n"
+    "      --efficacy IND=S,N    satisfactory and not-allowed values of IND for\n"
+    "                            -n efficacy (default: max and min over the scope)\n"
+    "      --params FILE         the same per-indicator values from a CSV file with the\n"
+    "                            columns indicator and any of target, lo, hi,\n"
+    "                            satisfactory, not_allowed, transform (empty = not\n"
+    "                            given); options on the command line override it\n"
     "      --scope SCOPE         the rows that statistics and weights are taken over:\n"
     "                            pooled (all years, default), year (each year on its\n"
-    "                            own) or base:YYYY (the statistics of year YYYY)\n"
+    "                            own) or base:YYYY (the statistics of year YYYY)\n";
+
+static const char pretreat_text[] =
+    "\n"
+    "Pre-treatment (reported as notes on standard error):\n"
+    "      --transform IND=T     log or log1p-shift (log(x - min + 1)) of IND first\n"
+    "      --outliers RULE       none (default) or jrc: winsorize up to 5 values of an\n"
+    "                            indicator with |skewness| > 2 and kurtosis > 3.5, else\n"
+    "                            take log1p-shift\n"
+    "      --impute NAME         none (default), mean, median (over the scope), interp\n"
+    "                            (linear across years), locf (last observation carried\n"
+    "                            forward); present values are never changed\n"
+    "      --min-coverage-indicator S, --min-coverage-region S\n"
+    "                            drop indicators / regions with less than the share S\n"
+    "                            (0..1, or 80%) of cells present (default 0: keep all)\n"
+    "      --drop-constant       drop indicators constant over the scope (reported)\n"
+    "                            instead of failing\n";
+
+static const char weights_text[] =
+    "\n"
+    "Weights:\n"
+    "  -w, --weights NAME        equal | entropy | fixed | sd | cv | critic | pca |\n"
+    "                            pca-coef (default entropy)\n"
+    "      --weights-file FILE   a CSV file with the columns indicator,weight: the\n"
+    "                            weights of -w fixed (implied), or the subjective\n"
+    "                            weights of --combine; rescaled to sum 1\n"
+    "      --combine RULE        combine the --weights-file weights a with those of -w,\n"
+    "                            b: mult (a*b normalized) or linear:ALPHA\n"
+    "                            (ALPHA*a + (1-ALPHA)*b)\n"
+    "      --factors N|auto      pca, pca-coef: number of factors (default auto:\n"
+    "                            eigenvalues > 1, extended until 60% of the variance)\n"
     "      --average-weights     with --scope year: average the yearly weights\n"
     "      --shift D             entropy: add D to every normalized value (default 0)\n"
     "      --smooth A            entropy: use A + (1-A) y (default 0: off)\n";
 
 static const char score_only_text[] =
-    "  -a, --aggregation NAME    linear (default linear)\n"
+    "\n"
+    "Aggregation and ranks:\n"
+    "  -a, --aggregation NAME    linear | geometric | harmonic | power | topsis\n"
+    "                            (default linear); geometric, harmonic and power with\n"
+    "                            p < 0 need every normalized value > 0 (e.g.\n"
+    "                            --range 1,100), power with p > 0 needs values >= 0\n"
+    "      --power P             the exponent of -a power (default 1), not 0\n"
     "      --ties NAME           ranks of equal scores: min (1,1,3; default),\n"
     "                            average (1.5,1.5,3) or dense (1,1,2)\n";
 
@@ -164,13 +213,21 @@ static const char direction_text[] =
     "                            replaced atomically, and left untouched on failure\n"
     "      --threads N           worker threads, 0 = automatic (default); results\n"
     "                            never depend on it\n"
-    "  -q, --quiet               no warnings on standard error\n"
+    "  -q, --quiet               no warnings or notes on standard error\n"
     "  -h, --help                this help\n"
     "\n";
 
+/* The pre-treatment and direction options without normalization (cix pca). */
+static const char pca_scope_text[] =
+    "Scope:\n"
+    "      --scope SCOPE         the rows that the interval/target transforms and\n"
+    "                            mean/median imputation use: pooled (default), year or\n"
+    "                            base:YYYY; the correlations are over all rows\n";
+
 void cli_help_command(FILE *fp, cli_command c)
 {
-    if (c == CLI_CMD_SCORE) {
+    switch (c) {
+    case CLI_CMD_SCORE:
         fputs("Usage: cix score [OPTIONS] PANEL.csv\n"
               "\n"
               "Normalizes the indicators of the panel, weights them, aggregates them into\n"
@@ -178,15 +235,22 @@ void cli_help_command(FILE *fp, cli_command c)
               "(highest score = rank 1).\n"
               "\n",
               fp);
-        fputs(method_options_text, fp);
+        fputs(normalization_text, fp);
+        fputs(pretreat_text, fp);
+        fputs(weights_text, fp);
         fputs(score_only_text, fp);
         fputs(direction_text, fp);
         fputs("Output: a first line '# cix VERSION score OPTIONS PANEL' that records every\n"
-              "option in force, then (CSV) the header region,year,score,rank (no year\n"
-              "column for a cross-section) and one row per region and year, ordered by\n"
-              "year, then rank, then input order. Numbers read back bit-exact; ranks are\n"
-              "whole numbers, or halves with --ties average. JSON holds the same plus the\n"
-              "weights; the table rounds scores to 4 decimals and lists the weights.\n"
+              "option in force, then (CSV) the header region,year,score,rank,rank_change\n"
+              "(region,score,rank for a cross-section) and one row per region and year,\n"
+              "ordered by year, then rank, then input order. rank_change is the rank of\n"
+              "the year before minus this rank (positive = moved up), empty in the first\n"
+              "year or for a region absent the year before. Numbers read back bit-exact;\n"
+              "ranks are whole numbers, or halves with --ties average. JSON holds the same\n"
+              "plus the weights and the notes; the table rounds scores to 4 decimals and\n"
+              "lists the weights. What the engine did to the data (imputed cells,\n"
+              "winsorized values, dropped indicators, warnings) is printed on standard\n"
+              "error as 'cix: note: ...'.\n"
               "\n",
               fp);
         fputs(exit_status_text, fp);
@@ -197,25 +261,110 @@ void cli_help_command(FILE *fp, cli_command c)
               "  cix score --scope year --ties average --format json -o scores.json "
               "panel.csv\n"
               "  cix score --direction 'inflation=[1,3]' --cost unemployment panel.csv\n"
-              "  cix score --weights-file weights.csv --format table panel.csv\n",
+              "  cix score --weights-file weights.csv --format table panel.csv\n"
+              "  cix score -n minmax --range 1,100 -a geometric -w critic panel.csv\n"
+              "  cix score -n vector -w fixed --weights-file w.csv -a topsis --cost c2 "
+              "panel.csv\n"
+              "  cix score -n efficacy --efficacy rd=3.5,0.5 --impute interp panel.csv\n"
+              "  cix score -w pca --factors auto --impute mean --outliers jrc panel.csv\n"
+              "  cix score -w entropy --weights-file expert.csv --combine linear:0.5 "
+              "panel.csv\n",
               fp);
-    } else {
+        break;
+    case CLI_CMD_WEIGHTS:
         fputs("Usage: cix weights [OPTIONS] PANEL.csv\n"
               "\n"
               "Prints the indicator weights, one row per indicator in input order:\n"
               "CSV 'indicator,weight' (with --scope year and no --average-weights:\n"
-              "'year,indicator,weight', one block per year).\n"
+              "'year,indicator,weight', one block per year). With --format json, one\n"
+              "object whose \"weights\" member maps each indicator to its weight; with\n"
+              "-w pca or pca-coef it also has \"eigenvalues\" (descending) and\n"
+              "\"loadings\" (indicator -> one loading per retained factor: rotated for\n"
+              "pca, unrotated for pca-coef). A dropped indicator has weight 0.\n"
               "\n",
               fp);
-        fputs(method_options_text, fp);
+        fputs(normalization_text, fp);
+        fputs(pretreat_text, fp);
+        fputs(weights_text, fp);
         fputs(direction_text, fp);
         fputs(exit_status_text, fp);
         fputs("\n"
               "Examples:\n"
               "  cix weights -n none -w entropy panel.csv\n"
               "  cix weights -n minmax --range 0.002,0.998 --cost x2 panel.csv\n"
-              "  cix weights --scope year --format table panel.csv\n",
+              "  cix weights --scope year --format table panel.csv\n"
+              "  cix weights -w critic --ddof 0 panel.csv\n"
+              "  cix weights -w pca --factors 4 --format json tai23.csv\n",
               fp);
+        break;
+    case CLI_CMD_PCA:
+        fputs("Usage: cix pca [OPTIONS] PANEL.csv\n"
+              "\n"
+              "Principal components of the correlation matrix of the indicators (after\n"
+              "pre-treatment, oriented by the directions: cost indicators negated,\n"
+              "interval and target indicators turned into benefit values): eigenvalues,\n"
+              "shares of variance and their cumulative sum, the factor-count rule applied\n"
+              "and the number m of factors, the unrotated loadings L = V sqrt(lambda) and\n"
+              "the varimax-rotated ones (each factor's sign flipped so its loadings sum\n"
+              "> 0; rotated factors ordered by explained variance), each indicator's\n"
+              "factor, and the weights of -w pca and -w pca-coef. Missing cells must be\n"
+              "imputed (--impute).\n"
+              "\n",
+              fp);
+        fputs(pca_scope_text, fp);
+        fputs("      --factors N|auto      number of factors (default auto: eigenvalues > 1,\n"
+              "                            extended until 60% of the variance)\n",
+              fp);
+        fputs(pretreat_text, fp);
+        fputs(direction_text, fp);
+        fputs("Output: CSV is one table quantity,key,value: factors,m; rule,factors;\n"
+              "rows,n; eigenvalue,k; share,k; cumshare,k; loading_unrotated,IND:k;\n"
+              "loading,IND:k (rotated); explained,k (rotated sum of squares); factor,IND;\n"
+              "weight,IND (pca); u,IND:k (eigenvector coefficients); c,IND;\n"
+              "weight_coef,IND (pca-coef); varimax,converged; varimax,iterations.\n"
+              "k is 1-based. The table and JSON show the same.\n"
+              "\n",
+              fp);
+        fputs(exit_status_text, fp);
+        fputs("\n"
+              "Examples:\n"
+              "  cix pca --format table tests/fixtures/tai23.csv\n"
+              "  cix pca --factors 4 tests/fixtures/tai23.csv\n"
+              "  cix pca --impute mean --cost energy --format json panel.csv\n",
+              fp);
+        break;
+    default:
+        fputs("Usage: cix audit [OPTIONS] PANEL.csv\n"
+              "\n"
+              "Statistical audit of the indicators (after pre-treatment, oriented by the\n"
+              "directions): Pearson and Spearman correlation matrices, KMO overall and per\n"
+              "indicator, Bartlett's sphericity test (chi-square, df, p), Cronbach's alpha\n"
+              "of the normalized values (-n), skewness and excess kurtosis, and flags with\n"
+              "their explanation: kmo_low (KMO < 0.5), bartlett_ns (p >= 0.05), outliers\n"
+              "(JRC rule), collinear (|r| > 0.92), negative_in_group (a negative\n"
+              "correlation inside a group of --groups). Missing cells must be imputed.\n"
+              "\n",
+              fp);
+        fputs(normalization_text, fp);
+        fputs("      --groups IND=G,...    the group (pillar) of every indicator, for the\n"
+              "                            negative-correlation flag (default: one group)\n",
+              fp);
+        fputs(pretreat_text, fp);
+        fputs(direction_text, fp);
+        fputs("Output: CSV is one table quantity,key,value: r,A:B and rho,A:B (full\n"
+              "matrices); kmo,overall; kmo,IND; bartlett,chisq|df|p; alpha,NORMALIZATION;\n"
+              "skewness,IND; kurtosis,IND; flag,IND:FLAG (or overall:FLAG) with the\n"
+              "explanation as its value. The table and JSON show the same.\n"
+              "\n",
+              fp);
+        fputs(exit_status_text, fp);
+        fputs("\n"
+              "Examples:\n"
+              "  cix audit --format table tests/fixtures/tai23.csv\n"
+              "  cix audit --impute mean --groups 'a=p1,b=p1,c=p2' panel.csv\n"
+              "  cix audit -n zscore --format json panel.csv\n",
+              fp);
+        break;
     }
 }
 
@@ -233,6 +382,10 @@ static int command_from_name(const char *name, cli_command *c)
         *c = CLI_CMD_SCORE;
     else if (strcmp(name, "weights") == 0)
         *c = CLI_CMD_WEIGHTS;
+    else if (strcmp(name, "pca") == 0)
+        *c = CLI_CMD_PCA;
+    else if (strcmp(name, "audit") == 0)
+        *c = CLI_CMD_AUDIT;
     else
         return -1;
     return 0;
@@ -250,7 +403,8 @@ int main(int argc, char **argv)
     int rc, show_help = 0;
 
     if (argc < 2)
-        return cli_usage_error(NULL, "missing command: cix score|weights [OPTIONS] PANEL.csv");
+        return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit [OPTIONS] "
+                                     "PANEL.csv");
     name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
         cli_help_main(stdout);
@@ -264,8 +418,8 @@ int main(int argc, char **argv)
             return CLI_EXIT_OK;
         }
         if (command_from_name(argv[2], &command) != 0)
-            return cli_usage_error(NULL, "unknown command '%s'; the commands are score and "
-                                         "weights", argv[2]);
+            return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
+                                         "weights, pca and audit", argv[2]);
         cli_help_command(stdout, command);
         return CLI_EXIT_OK;
     }
@@ -273,8 +427,8 @@ int main(int argc, char **argv)
         if (name[0] == '-')
             return cli_usage_error(NULL, "unknown option '%s' (options go after the "
                                          "command)", name);
-        return cli_usage_error(NULL, "unknown command '%s'; the commands are score and "
-                                     "weights", name);
+        return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
+                                     "weights, pca and audit", name);
     }
 
     cli_run_init(&run, command);
@@ -282,7 +436,10 @@ int main(int argc, char **argv)
     if (rc == CLI_EXIT_OK && show_help)
         cli_help_command(stdout, command);
     else if (rc == CLI_EXIT_OK)
-        rc = command == CLI_CMD_SCORE ? cli_run_score(&run) : cli_run_weights(&run);
+        rc = command == CLI_CMD_SCORE     ? cli_run_score(&run)
+             : command == CLI_CMD_WEIGHTS ? cli_run_weights(&run)
+             : command == CLI_CMD_PCA     ? cli_run_pca(&run)
+                                          : cli_run_audit(&run);
     cli_run_free(&run);
     return rc;
 }

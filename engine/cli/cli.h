@@ -70,7 +70,12 @@ const char *cli_delimiter_name(char d);
 
 /* ---- the run: options, results, output ---------------------------------- */
 
-typedef enum cli_command { CLI_CMD_SCORE = 0, CLI_CMD_WEIGHTS = 1 } cli_command;
+typedef enum cli_command {
+    CLI_CMD_SCORE = 0,
+    CLI_CMD_WEIGHTS = 1,
+    CLI_CMD_PCA = 2,
+    CLI_CMD_AUDIT = 3
+} cli_command;
 
 typedef enum cli_format {
     CLI_FMT_AUTO = 0, /* table on a terminal, csv otherwise */
@@ -85,6 +90,20 @@ typedef struct cli_dir_arg {
     const char *text; /* the option's argument (points into argv) */
 } cli_dir_arg;
 
+/* One per-indicator parameter from the command line (--target IND=t, ...),
+ * in command-line order. */
+typedef enum cli_param_kind {
+    CLI_PARAM_TARGET = 0,    /* --target IND=t */
+    CLI_PARAM_GOALPOSTS = 1, /* --goalposts IND=lo,hi */
+    CLI_PARAM_EFFICACY = 2,  /* --efficacy IND=satisfactory,not_allowed */
+    CLI_PARAM_TRANSFORM = 3  /* --transform IND=log|log1p-shift|none */
+} cli_param_kind;
+
+typedef struct cli_param_arg {
+    cli_param_kind kind;
+    const char *text; /* points into argv */
+} cli_param_arg;
+
 typedef struct cli_run {
     cli_command command;
     const char *input;     /* the panel file */
@@ -98,10 +117,19 @@ typedef struct cli_run {
     cli_dir_arg *dirs;
     size_t ndirs, dirs_cap;
     char *na_copy;         /* storage of the --na strings */
+    int ddof_given, power_given;
+    cli_param_arg *pargs;  /* --target, --goalposts, --efficacy, --transform */
+    size_t npargs, pargs_cap;
+    const char *params_file; /* --params FILE, or NULL */
+    const char *groups_text; /* --groups IND=GROUP,..., or NULL */
     /* After reading the panel. */
     cix_panel *panel;
     cix_direction *directions; /* one per indicator */
-    double *fixed;             /* one per indicator, for -w fixed */
+    double *fixed;             /* one per indicator, for -w fixed / --combine */
+    cix_indicator_params *params; /* one per indicator, or NULL when none given */
+    size_t *groups;            /* audit: group index of each indicator, or NULL */
+    char *group_copy;          /* storage of the group names */
+    const char **group_names;  /* (inside group_copy) name of each indicator's group */
     /* The command line that reproduces the run ("cix score -n ... FILE"). */
     cli_buf reproduce;
 } cli_run;
@@ -112,17 +140,38 @@ void cli_run_init(cli_run *run, cli_command command);
  * Returns CLI_EXIT_OK or an exit code (after printing the error);
  * *show_help is set when --help was given. */
 int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help);
-/* "score" or "weights". */
+/* "score", "weights", "pca" or "audit". */
 const char *cli_run_command_name(const cli_run *run);
+/* 1 when --ddof / --factors change a result of this run. */
+int cli_uses_ddof(const cli_run *run);
+int cli_uses_factors(const cli_run *run);
 /* Frees what cli_parse_args and the run allocated. */
 void cli_run_free(cli_run *run);
 /* Runs `cix score` / `cix weights` after the options were parsed. */
 int cli_run_score(cli_run *run);
 int cli_run_weights(cli_run *run);
+int cli_run_pca(cli_run *run);
+int cli_run_audit(cli_run *run);
+
+/* Reads --params FILE (params.c): a CSV with the column indicator and any of
+ * target, lo, hi, satisfactory, not_allowed, transform, into run->params
+ * (allocated as needed). Returns an exit code. */
+int cli_read_params_file(cli_run *run);
+/* Applies the --target/--goalposts/--efficacy/--transform options. */
+int cli_apply_param_args(cli_run *run);
+/* Parses --groups into run->groups / run->group_names. */
+int cli_resolve_groups(cli_run *run);
+/* Index of the indicator named s[0..len), or (size_t)-1. */
+size_t cli_find_indicator_n(const cix_panel *p, const char *s, size_t len);
+/* Usage error for an unknown indicator name, listing the panel's. */
+int cli_unknown_indicator(const cli_run *run, const char *option, const char *name,
+                          size_t len);
 
 /* Help texts (cix.c). */
 void cli_help_main(FILE *fp);
 void cli_help_command(FILE *fp, cli_command c);
+/* The notes of a run to stderr as "cix: note: ..." (unless -q). */
+void cli_print_notes(const cli_run *run, const cix_result *res);
 
 /* ---- display width (width.c) -------------------------------------------- */
 
@@ -163,7 +212,24 @@ int cli_per_year_weights(const cli_run *run);
  * error flag for cli_out_commit. */
 int cli_write_scores(FILE *fp, const cli_run *run, const cix_result *res);
 /* Writes the weights of `cix weights`: w holds nyears rows of nindicators
- * weights when cli_per_year_weights(run), else one row. */
-int cli_write_weights(FILE *fp, const cli_run *run, const double *w);
+ * weights when cli_per_year_weights(run), else one row. res (may be NULL)
+ * gives the notes; pca (may be NULL) the eigenvalues and loadings for
+ * -w pca / pca-coef. */
+int cli_write_weights(FILE *fp, const cli_run *run, const double *w, const cix_result *res,
+                      const cix_pca *pca);
+/* `cix pca` and `cix audit` (analysis.c). */
+int cli_write_pca(FILE *fp, const cli_run *run, const cix_pca *pca);
+int cli_write_audit(FILE *fp, const cli_run *run, const cix_audit *au);
+
+/* Shared pieces of the writers (output.c). */
+void cli_comment_line(FILE *fp, const cli_run *run);
+void cli_json_head(FILE *fp, const cli_run *run);
+void cli_json_string(FILE *fp, const char *s);
+void cli_json_number(FILE *fp, double x);
+void cli_csv_field(FILE *fp, const char *s);
+void cli_put_double(FILE *fp, double x);
+void cli_pad(FILE *fp, size_t n);
+/* "notes": [...] member (with a leading ",\n"), nothing when res is NULL. */
+void cli_json_notes(FILE *fp, const cli_run *run, const cix_result *res);
 
 #endif /* CIX_CLI_H */

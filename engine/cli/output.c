@@ -215,7 +215,7 @@ const char *cli_delimiter_name(char d)
 /* One CSV field, quoted (RFC 4180) when it contains a comma, a quote, CR or
  * LF, starts with '#' (it would look like a comment line) or with or ends in
  * a space. */
-static void csv_field(FILE *fp, const char *s)
+void cli_csv_field(FILE *fp, const char *s)
 {
     size_t n = strlen(s);
     int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == '#' || s[0] == ' ' ||
@@ -256,7 +256,7 @@ static void json_string_body(FILE *fp, const char *s)
     }
 }
 
-static void json_string(FILE *fp, const char *s)
+void cli_json_string(FILE *fp, const char *s)
 {
     fputc('"', fp);
     json_string_body(fp, s);
@@ -264,7 +264,7 @@ static void json_string(FILE *fp, const char *s)
 }
 
 /* A JSON number; NaN and infinities (no JSON spelling) become null. */
-static void json_number(FILE *fp, double x)
+void cli_json_number(FILE *fp, double x)
 {
     char t[CIX_DOUBLE_BUFSIZE];
     if (!isfinite(x)) {
@@ -275,7 +275,7 @@ static void json_number(FILE *fp, double x)
     fputs(t, fp);
 }
 
-static void put_double(FILE *fp, double x)
+void cli_put_double(FILE *fp, double x)
 {
     char t[CIX_DOUBLE_BUFSIZE];
     cix_format_double(x, t);
@@ -304,10 +304,10 @@ static void put_rank(FILE *fp, double r)
     if (r == floor(r) && fabs(r) < 1e15)
         put_int(fp, (long long)r);
     else
-        put_double(fp, r);
+        cli_put_double(fp, r);
 }
 
-static void pad(FILE *fp, size_t n)
+void cli_pad(FILE *fp, size_t n)
 {
     while (n--)
         fputc(' ', fp);
@@ -325,7 +325,7 @@ int cli_per_year_weights(const cli_run *run)
 
 /* "# cix VERSION COMMAND OPTIONS FILE" on one line (control characters in
  * names, which would break the line, are shown as '?'). */
-static void comment_line(FILE *fp, const cli_run *run)
+void cli_comment_line(FILE *fp, const cli_run *run)
 {
     const char *s;
     fprintf(fp, "# cix %s ", cix_version_string());
@@ -349,9 +349,9 @@ static void weights_csv(FILE *fp, const cli_run *run, const weight_rows *wr)
         for (j = 0; j < J; j++) {
             if (wr->per_year)
                 fprintf(fp, "%ld,", (long)cix_panel_year_at(run->panel, k));
-            csv_field(fp, cix_panel_indicator(run->panel, j));
+            cli_csv_field(fp, cix_panel_indicator(run->panel, j));
             fputc(',', fp);
-            put_double(fp, wr->w[k][j]);
+            cli_put_double(fp, wr->w[k][j]);
             fputc('\n', fp);
         }
     }
@@ -364,9 +364,9 @@ static void weights_json_object(FILE *fp, const cli_run *run, const double *w,
     fputs("{", fp);
     for (j = 0; j < J; j++) {
         fprintf(fp, "%s\n%s  ", j ? "," : "", indent);
-        json_string(fp, cix_panel_indicator(run->panel, j));
+        cli_json_string(fp, cix_panel_indicator(run->panel, j));
         fputs(": ", fp);
-        json_number(fp, w[j]);
+        cli_json_number(fp, w[j]);
     }
     fprintf(fp, "\n%s}", indent);
 }
@@ -387,77 +387,231 @@ static void weights_json(FILE *fp, const cli_run *run, const weight_rows *wr)
     fputs("\n  }", fp);
 }
 
+/* "params": the per-indicator parameters given, or null. */
+static void json_params(FILE *fp, const cli_run *run)
+{
+    size_t J = cix_panel_nindicators(run->panel), j;
+    int any = 0;
+    fputs("    \"params\": ", fp);
+    for (j = 0; run->params && j < J; j++) {
+        const cix_indicator_params *q = &run->params[j];
+        int first = 1;
+        if (isnan(q->target) && isnan(q->lo) && isnan(q->hi) && isnan(q->satisfactory) &&
+            isnan(q->not_allowed) && q->transform == CIX_TRANSFORM_NONE)
+            continue;
+        fputs(any++ ? ",\n      " : "{\n      ", fp);
+        cli_json_string(fp, cix_panel_indicator(run->panel, j));
+        fputs(": {", fp);
+#define PARAM_FIELD(name, v)                                                          \
+    if (!isnan(v)) {                                                                  \
+        fprintf(fp, "%s\"" name "\": ", first ? "" : ", ");                           \
+        cli_json_number(fp, v);                                                       \
+        first = 0;                                                                    \
+    }
+        PARAM_FIELD("target", q->target)
+        PARAM_FIELD("lo", q->lo)
+        PARAM_FIELD("hi", q->hi)
+        PARAM_FIELD("satisfactory", q->satisfactory)
+        PARAM_FIELD("not_allowed", q->not_allowed)
+#undef PARAM_FIELD
+        if (q->transform != CIX_TRANSFORM_NONE)
+            fprintf(fp, "%s\"transform\": \"%s\"", first ? "" : ", ",
+                    cix_transform_name(q->transform));
+        fputs("}", fp);
+    }
+    fputs(any ? "\n    },\n" : "null,\n", fp);
+}
+
+static const char *note_kind_name(cix_note_kind k)
+{
+    switch (k) {
+    case CIX_NOTE_IMPUTED:
+        return "imputed";
+    case CIX_NOTE_WINSORIZED:
+        return "winsorized";
+    case CIX_NOTE_LOGGED:
+        return "logged";
+    case CIX_NOTE_DROPPED_CONSTANT:
+        return "dropped_constant";
+    case CIX_NOTE_DROPPED_COVERAGE:
+        return "dropped_coverage";
+    case CIX_NOTE_NEGATIVE_COEF:
+        return "negative_coef";
+    case CIX_NOTE_WARNING:
+        return "warning";
+    case CIX_NOTE_OUTLIER_FLAG:
+        return "outlier_flag";
+    default:
+        return "other";
+    }
+}
+
+void cli_json_notes(FILE *fp, const cli_run *run, const cix_result *res)
+{
+    size_t n, i;
+    if (!res)
+        return;
+    n = cix_result_nnotes(res);
+    fputs(",\n  \"notes\": [", fp);
+    for (i = 0; i < n; i++) {
+        const cix_note *t = cix_result_note(res, i);
+        if (!t)
+            continue;
+        fprintf(fp, "%s\n    {\"kind\": \"%s\"", i ? "," : "", note_kind_name(t->kind));
+        if (t->indicator != (size_t)-1 && t->indicator < cix_panel_nindicators(run->panel)) {
+            fputs(", \"indicator\": ", fp);
+            cli_json_string(fp, cix_panel_indicator(run->panel, t->indicator));
+        }
+        if (t->row != CIX_NO_ROW && t->row < cix_panel_nrows(run->panel)) {
+            fputs(", \"region\": ", fp);
+            cli_json_string(fp, cix_panel_row_region(run->panel, t->row));
+            if (cix_panel_has_year(run->panel))
+                fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(run->panel, t->row));
+        }
+        if (!isnan(t->value_before)) {
+            fputs(", \"before\": ", fp);
+            cli_json_number(fp, t->value_before);
+        }
+        if (!isnan(t->value_after)) {
+            fputs(", \"after\": ", fp);
+            cli_json_number(fp, t->value_after);
+        }
+        if (t->count)
+            fprintf(fp, ", \"count\": %zu", t->count);
+        fputs(", \"message\": ", fp);
+        cli_json_string(fp, t->message);
+        fputs("}", fp);
+    }
+    fputs(n ? "\n  ]" : "]", fp);
+}
+
 static void json_options(FILE *fp, const cli_run *run)
 {
     const cix_options *o = &run->opt;
     size_t J = cix_panel_nindicators(run->panel), j;
+    int weights = run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS;
     cli_buf b;
 
     cli_buf_init(&b);
     fputs("  \"options\": {\n", fp);
-    fprintf(fp, "    \"normalization\": \"%s\",\n", cix_normalization_name(o->normalization));
-    fputs("    \"range\": [", fp);
-    json_number(fp, o->range_lo);
-    fputs(", ", fp);
-    json_number(fp, o->range_hi);
-    fputs("],\n", fp);
-    fprintf(fp, "    \"weights\": \"%s\",\n", cix_weighting_name(o->weighting));
-    fputs("    \"weights_file\": ", fp);
-    if (run->weights_file)
-        json_string(fp, run->weights_file);
-    else
-        fputs("null", fp);
-    fputs(",\n", fp);
+    if (run->command != CLI_CMD_PCA) {
+        fprintf(fp, "    \"normalization\": \"%s\",\n",
+                cix_normalization_name(o->normalization));
+        fputs("    \"range\": [", fp);
+        cli_json_number(fp, o->range_lo);
+        fputs(", ", fp);
+        cli_json_number(fp, o->range_hi);
+        fputs("],\n", fp);
+        fprintf(fp, "    \"no_cap\": %s,\n", o->no_cap ? "true" : "false");
+    }
+    fprintf(fp, "    \"ddof\": %d,\n", o->ddof);
+    if (weights) {
+        fprintf(fp, "    \"weights\": \"%s\",\n", cix_weighting_name(o->weighting));
+        fputs("    \"weights_file\": ", fp);
+        if (run->weights_file)
+            cli_json_string(fp, run->weights_file);
+        else
+            fputs("null", fp);
+        fputs(",\n", fp);
+        fputs("    \"combine\": ", fp);
+        if (o->combine == CIX_COMBINE_MULT)
+            fputs("\"mult\"", fp);
+        else if (o->combine == CIX_COMBINE_LINEAR)
+            fputs("\"linear\"", fp);
+        else
+            fputs("null", fp);
+        fputs(",\n    \"combine_alpha\": ", fp);
+        if (o->combine == CIX_COMBINE_LINEAR)
+            cli_json_number(fp, o->combine_alpha);
+        else
+            fputs("null", fp);
+        fputs(",\n", fp);
+    }
+    if (run->command != CLI_CMD_AUDIT) {
+        fputs("    \"factors\": ", fp);
+        if (o->factors > 0)
+            fprintf(fp, "%d", o->factors);
+        else
+            fputs("\"auto\"", fp);
+        fputs(",\n", fp);
+    }
     cli_buf_scope(&b, o);
     fprintf(fp, "    \"scope\": \"%s\",\n", b.failed ? "?" : b.s);
-    fprintf(fp, "    \"average_weights\": %s,\n", o->average_weights ? "true" : "false");
-    fputs("    \"shift\": ", fp);
-    json_number(fp, o->entropy_shift);
-    fputs(",\n    \"smooth\": ", fp);
-    json_number(fp, o->entropy_smooth);
-    fputs(",\n", fp);
+    if (weights) {
+        fprintf(fp, "    \"average_weights\": %s,\n", o->average_weights ? "true" : "false");
+        fputs("    \"shift\": ", fp);
+        cli_json_number(fp, o->entropy_shift);
+        fputs(",\n    \"smooth\": ", fp);
+        cli_json_number(fp, o->entropy_smooth);
+        fputs(",\n", fp);
+    }
     if (run->command == CLI_CMD_SCORE) {
         fprintf(fp, "    \"aggregation\": \"%s\",\n", cix_aggregation_name(o->aggregation));
+        fputs("    \"power\": ", fp);
+        cli_json_number(fp, o->power);
+        fputs(",\n", fp);
         fprintf(fp, "    \"ties\": \"%s\",\n", cix_ties_name(o->ties));
+    }
+    fprintf(fp, "    \"impute\": \"%s\",\n", cix_impute_name(o->impute));
+    fputs("    \"min_coverage_indicator\": ", fp);
+    cli_json_number(fp, o->min_coverage_indicator);
+    fputs(",\n    \"min_coverage_region\": ", fp);
+    cli_json_number(fp, o->min_coverage_region);
+    fprintf(fp, ",\n    \"drop_constant\": %s,\n", o->drop_constant ? "true" : "false");
+    fprintf(fp, "    \"outliers\": \"%s\",\n", o->outliers ? "jrc" : "none");
+    json_params(fp, run);
+    if (run->command == CLI_CMD_AUDIT) {
+        fputs("    \"groups\": ", fp);
+        if (run->groups) {
+            fputs("{", fp);
+            for (j = 0; j < J; j++) {
+                fprintf(fp, "%s\n      ", j ? "," : "");
+                cli_json_string(fp, cix_panel_indicator(run->panel, j));
+                fputs(": ", fp);
+                cli_json_string(fp, run->group_names[j]);
+            }
+            fputs("\n    },\n", fp);
+        } else {
+            fputs("null,\n", fp);
+        }
     }
     fputs("    \"directions\": {", fp);
     for (j = 0; j < J; j++) {
         fprintf(fp, "%s\n      ", j ? "," : "");
-        json_string(fp, cix_panel_indicator(run->panel, j));
+        cli_json_string(fp, cix_panel_indicator(run->panel, j));
         fputs(": ", fp);
         b.len = 0;
         if (b.s)
             b.s[0] = '\0';
         cli_buf_direction(&b, &run->directions[j]);
-        json_string(fp, b.failed ? "?" : b.s);
+        cli_json_string(fp, b.failed ? "?" : b.s);
     }
     fputs("\n    },\n", fp);
     fputs("    \"region_column\": ", fp);
-    json_string(fp, run->ropt.region_column);
+    cli_json_string(fp, run->ropt.region_column);
     fputs(",\n    \"year_column\": ", fp);
-    json_string(fp, run->ropt.year_column);
+    cli_json_string(fp, run->ropt.year_column);
     fprintf(fp, ",\n    \"delimiter\": \"%s\",\n", cli_delimiter_name(run->ropt.delimiter));
     fputs("    \"na\": [", fp);
     for (j = 0; j < run->ropt.n_na_strings; j++) {
         if (j)
             fputs(", ", fp);
-        json_string(fp, run->ropt.na_strings[j]);
+        cli_json_string(fp, run->ropt.na_strings[j]);
     }
     fputs("]\n  },\n", fp);
     cli_buf_free(&b);
 }
 
-static void json_head(FILE *fp, const cli_run *run)
+void cli_json_head(FILE *fp, const cli_run *run)
 {
     fputs("{\n  \"cix_version\": ", fp);
-    json_string(fp, cix_version_string());
-    fprintf(fp, ",\n  \"command\": \"%s\",\n",
-            run->command == CLI_CMD_SCORE ? "score" : "weights");
+    cli_json_string(fp, cix_version_string());
+    fprintf(fp, ",\n  \"command\": \"%s\",\n", cli_run_command_name(run));
     fputs("  \"reproduce\": \"cix ", fp);
     json_string_body(fp, run->reproduce.s);
     fputs("\",\n", fp);
     fputs("  \"input\": ", fp);
-    json_string(fp, run->input);
+    cli_json_string(fp, run->input);
     fputs(",\n", fp);
     json_options(fp, run);
 }
@@ -494,33 +648,33 @@ static int weights_table(FILE *fp, const cli_run *run, const weight_rows *wr)
         wnum = 6; /* "weight" */
     /* header */
     fputs("indicator", fp);
-    pad(fp, wname - cli_display_width("indicator") + 2);
+    cli_pad(fp, wname - cli_display_width("indicator") + 2);
     fputs("direction", fp);
-    pad(fp, wdir - cli_display_width("direction"));
+    cli_pad(fp, wdir - cli_display_width("direction"));
     if (wr->per_year) {
         for (k = 0; k < wr->n; k++) {
             int n = snprintf(num, sizeof num, "%ld", (long)cix_panel_year_at(run->panel, k));
-            pad(fp, 2 + wnum - (size_t)n);
+            cli_pad(fp, 2 + wnum - (size_t)n);
             fputs(num, fp);
         }
     } else {
-        pad(fp, 2 + wnum - 6);
+        cli_pad(fp, 2 + wnum - 6);
         fputs("weight", fp);
     }
     fputc('\n', fp);
     for (j = 0; j < J; j++) {
         const char *name = cix_panel_indicator(run->panel, j);
         fputs(name, fp);
-        pad(fp, wname - cli_display_width(name) + 2);
+        cli_pad(fp, wname - cli_display_width(name) + 2);
         d.len = 0;
         cli_buf_direction(&d, &run->directions[j]);
         fputs(d.failed ? "?" : d.s, fp);
-        pad(fp, wdir - (d.failed ? 1 : cli_display_width(d.s)));
+        cli_pad(fp, wdir - (d.failed ? 1 : cli_display_width(d.s)));
         for (k = 0; k < wr->n; k++) {
             int n = snprintf(num, sizeof num, "%.*f", TABLE_WEIGHT_DECIMALS, wr->w[k][j]);
             if (n < 0)
                 n = 0;
-            pad(fp, 2 + (wnum > (size_t)n ? wnum - (size_t)n : 0));
+            cli_pad(fp, 2 + (wnum > (size_t)n ? wnum - (size_t)n : 0));
             fputs(num, fp);
         }
         fputc('\n', fp);
@@ -559,7 +713,37 @@ static void weight_rows_free(weight_rows *wr)
     wr->w = NULL;
 }
 
-int cli_write_weights(FILE *fp, const cli_run *run, const double *w)
+/* "eigenvalues" and "loadings" (rotated for -w pca, unrotated for
+ * pca-coef) of `cix weights --format json`. */
+static void weights_json_pca(FILE *fp, const cli_run *run, const cix_pca *pca)
+{
+    size_t J = cix_pca_nindicators(pca), m = cix_pca_nfactors(pca), j, k;
+    const double *ev = cix_pca_eigenvalues(pca);
+    const double *L = run->opt.weighting == CIX_WEIGHT_PCA ? cix_pca_rotated(pca)
+                                                           : cix_pca_loadings(pca);
+    fputs(",\n  \"eigenvalues\": [", fp);
+    for (k = 0; k < J; k++) {
+        if (k)
+            fputs(", ", fp);
+        cli_json_number(fp, ev[k]);
+    }
+    fputs("],\n  \"loadings\": {", fp);
+    for (j = 0; j < J; j++) {
+        fprintf(fp, "%s\n    ", j ? "," : "");
+        cli_json_string(fp, cix_panel_indicator(run->panel, j));
+        fputs(": [", fp);
+        for (k = 0; k < m; k++) {
+            if (k)
+                fputs(", ", fp);
+            cli_json_number(fp, L[k * J + j]);
+        }
+        fputs("]", fp);
+    }
+    fputs(J ? "\n  }" : "}", fp);
+}
+
+int cli_write_weights(FILE *fp, const cli_run *run, const double *w, const cix_result *res,
+                      const cix_pca *pca)
 {
     weight_rows wr;
     int rc = weight_rows_make(run, w, NULL, &wr);
@@ -567,16 +751,19 @@ int cli_write_weights(FILE *fp, const cli_run *run, const double *w)
         return rc;
     switch (run->format) {
     case CLI_FMT_JSON:
-        json_head(fp, run);
+        cli_json_head(fp, run);
         weights_json(fp, run, &wr);
+        if (pca)
+            weights_json_pca(fp, run, pca);
+        cli_json_notes(fp, run, res);
         fputs("\n}\n", fp);
         break;
     case CLI_FMT_TABLE:
-        comment_line(fp, run);
+        cli_comment_line(fp, run);
         rc = weights_table(fp, run, &wr);
         break;
     default:
-        comment_line(fp, run);
+        cli_comment_line(fp, run);
         weights_csv(fp, run, &wr);
         break;
     }
@@ -632,12 +819,14 @@ static void scores_csv(FILE *fp, const cli_run *run, const cix_result *res,
     const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
     char t[CIX_DOUBLE_BUFSIZE];
 
-    comment_line(fp, run);
-    fputs(has_year ? "region,year,score,rank\n" : "region,score,rank\n", fp);
+    const double *change = cix_result_rank_change(res);
+
+    cli_comment_line(fp, run);
+    fputs(has_year ? "region,year,score,rank,rank_change\n" : "region,score,rank\n", fp);
     for (i = 0; i < n; i++) {
         size_t r = it[i].row;
         double rk = rank[r];
-        csv_field(fp, cix_panel_row_region(run->panel, r));
+        cli_csv_field(fp, cix_panel_row_region(run->panel, r));
         if (has_year) {
             fputc(',', fp);
             put_int(fp, cix_panel_row_year(run->panel, r));
@@ -647,6 +836,11 @@ static void scores_csv(FILE *fp, const cli_run *run, const cix_result *res,
         fputc(',', fp);
         if (!isnan(rk))
             put_rank(fp, rk);
+        if (has_year) {
+            fputc(',', fp);
+            if (change && !isnan(change[r]))
+                put_rank(fp, change[r]);
+        }
         fputc('\n', fp);
     }
 }
@@ -657,26 +851,36 @@ static void scores_json(FILE *fp, const cli_run *run, const cix_result *res,
     size_t n = cix_result_nrows(res), i;
     int has_year = cix_panel_has_year(run->panel);
     const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+    const double *change = cix_result_rank_change(res);
 
-    json_head(fp, run);
+    cli_json_head(fp, run);
     weights_json(fp, run, wr);
     fputs(",\n  \"scores\": [", fp);
     for (i = 0; i < n; i++) {
         size_t r = it[i].row;
         fprintf(fp, "%s\n    {\"region\": ", i ? "," : "");
-        json_string(fp, cix_panel_row_region(run->panel, r));
+        cli_json_string(fp, cix_panel_row_region(run->panel, r));
         if (has_year)
             fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(run->panel, r));
         fputs(", \"score\": ", fp);
-        json_number(fp, score[r]);
+        cli_json_number(fp, score[r]);
         fputs(", \"rank\": ", fp);
         if (isnan(rank[r]))
             fputs("null", fp);
         else
             put_rank(fp, rank[r]);
+        if (has_year) {
+            fputs(", \"rank_change\": ", fp);
+            if (!change || isnan(change[r]))
+                fputs("null", fp);
+            else
+                put_rank(fp, change[r]);
+        }
         fputc('}', fp);
     }
-    fputs(n ? "\n  ]\n}\n" : "]\n}\n", fp);
+    fputs(n ? "\n  ]" : "]", fp);
+    cli_json_notes(fp, run, res);
+    fputs("\n}\n", fp);
 }
 
 /* Text of the table cells of one row. */
@@ -684,6 +888,7 @@ typedef struct table_row {
     char year[16];
     char score[64];
     char rank[CIX_DOUBLE_BUFSIZE + 8];
+    char change[CIX_DOUBLE_BUFSIZE + 8];
 } table_row;
 
 static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
@@ -692,8 +897,9 @@ static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
     size_t n = cix_result_nrows(res), i;
     int has_year = cix_panel_has_year(run->panel);
     const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+    const double *change = cix_result_rank_change(res);
     size_t wreg = strlen("region"), wyear = strlen("year"), wscore = strlen("score"),
-           wrank = strlen("rank");
+           wrank = strlen("rank"), wchange = strlen("change");
     table_row *tr = malloc((n ? n : 1) * sizeof *tr);
     cli_buf b;
     int rc;
@@ -722,32 +928,53 @@ static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
         snprintf(tr[i].rank, sizeof tr[i].rank, "%s", b.failed ? "?" : (b.len ? b.s : "-"));
         if (strlen(tr[i].rank) > wrank)
             wrank = strlen(tr[i].rank);
+        /* rank change with its sign: +2 moved up two places */
+        b.len = 0;
+        if (b.s)
+            b.s[0] = '\0';
+        if (change && !isnan(change[r])) {
+            if (change[r] > 0)
+                cli_buf_putc(&b, '+');
+            cli_buf_rank(&b, change[r]);
+        }
+        snprintf(tr[i].change, sizeof tr[i].change, "%s", b.failed ? "?" : (b.len ? b.s : "-"));
+        if (strlen(tr[i].change) > wchange)
+            wchange = strlen(tr[i].change);
     }
     cli_buf_free(&b);
 
-    comment_line(fp, run);
+    cli_comment_line(fp, run);
     fputs("region", fp);
-    pad(fp, wreg - strlen("region"));
+    cli_pad(fp, wreg - strlen("region"));
     if (has_year) {
-        pad(fp, 2 + wyear - strlen("year"));
+        cli_pad(fp, 2 + wyear - strlen("year"));
         fputs("year", fp);
     }
-    pad(fp, 2 + wscore - strlen("score"));
+    cli_pad(fp, 2 + wscore - strlen("score"));
     fputs("score", fp);
-    pad(fp, 2 + wrank - strlen("rank"));
-    fputs("rank\n", fp);
+    cli_pad(fp, 2 + wrank - strlen("rank"));
+    fputs("rank", fp);
+    if (has_year) {
+        cli_pad(fp, 2 + wchange - strlen("change"));
+        fputs("change", fp);
+    }
+    fputc('\n', fp);
     for (i = 0; i < n; i++) {
         const char *reg = cix_panel_row_region(run->panel, it[i].row);
         fputs(reg, fp);
-        pad(fp, wreg - cli_display_width(reg));
+        cli_pad(fp, wreg - cli_display_width(reg));
         if (has_year) {
-            pad(fp, 2 + wyear - strlen(tr[i].year));
+            cli_pad(fp, 2 + wyear - strlen(tr[i].year));
             fputs(tr[i].year, fp);
         }
-        pad(fp, 2 + wscore - strlen(tr[i].score));
+        cli_pad(fp, 2 + wscore - strlen(tr[i].score));
         fputs(tr[i].score, fp);
-        pad(fp, 2 + wrank - strlen(tr[i].rank));
+        cli_pad(fp, 2 + wrank - strlen(tr[i].rank));
         fputs(tr[i].rank, fp);
+        if (has_year) {
+            cli_pad(fp, 2 + wchange - strlen(tr[i].change));
+            fputs(tr[i].change, fp);
+        }
         fputc('\n', fp);
     }
     free(tr);

@@ -1,5 +1,6 @@
 /* Running `cix score` and `cix weights`: read the panel, resolve the
  * indicator directions and fixed weights by name, compute, write. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,8 @@
 /* Indicators by name                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Usage error for an unknown indicator name, listing the panel's. */
-static int unknown_indicator(const cli_run *run, const char *option, const char *name,
-                             size_t len)
+int cli_unknown_indicator(const cli_run *run, const char *option, const char *name,
+                          size_t len)
 {
     size_t J = cix_panel_nindicators(run->panel), j;
     cli_buf b;
@@ -34,7 +34,7 @@ static int unknown_indicator(const cli_run *run, const char *option, const char 
     return CLI_EXIT_USAGE;
 }
 
-static size_t find_indicator_n(const cix_panel *p, const char *name, size_t len)
+size_t cli_find_indicator_n(const cix_panel *p, const char *name, size_t len)
 {
     size_t J = cix_panel_nindicators(p), j;
     for (j = 0; j < J; j++) {
@@ -58,7 +58,7 @@ static int apply_direction(cli_run *run, const char *text)
                                "[a,b] or =t, e.g. --direction 'unemployment=-'",
                                text);
     for (eq = first; eq; eq = strchr(eq + 1, '=')) {
-        size_t j = find_indicator_n(run->panel, text, (size_t)(eq - text));
+        size_t j = cli_find_indicator_n(run->panel, text, (size_t)(eq - text));
         if (j == (size_t)-1)
             continue;
         if (cix_direction_parse(eq + 1, &run->directions[j]) != 0)
@@ -68,7 +68,7 @@ static int apply_direction(cli_run *run, const char *text)
                                    text, eq + 1);
         return CLI_EXIT_OK;
     }
-    return unknown_indicator(run, "--direction", text, (size_t)(first - text));
+    return cli_unknown_indicator(run, "--direction", text, (size_t)(first - text));
 }
 
 static int apply_cost_list(cli_run *run, const char *list)
@@ -78,9 +78,9 @@ static int apply_cost_list(cli_run *run, const char *list)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len > 0) {
-            size_t j = find_indicator_n(run->panel, p, len);
+            size_t j = cli_find_indicator_n(run->panel, p, len);
             if (j == (size_t)-1)
-                return unknown_indicator(run, "--cost", p, len);
+                return cli_unknown_indicator(run, "--cost", p, len);
             run->directions[j].kind = CIX_DIR_COST;
             run->directions[j].a = 0;
             run->directions[j].b = 0;
@@ -160,7 +160,7 @@ static int read_fixed_weights(cli_run *run)
         const char *name = cix_panel_row_region(wp, r);
         double w = cix_panel_value(wp, r, wcol);
         if (cix_panel_find_indicator(run->panel, name) == (size_t)-1) {
-            rc = unknown_indicator(run, run->weights_file, name, strlen(name));
+            rc = cli_unknown_indicator(run, run->weights_file, name, strlen(name));
             if (rc == CLI_EXIT_USAGE)
                 rc = CLI_EXIT_DATA;
             goto cleanup;
@@ -197,41 +197,133 @@ cleanup:
 /* The command line that reproduces the run                                 */
 /* ------------------------------------------------------------------------ */
 
+/* " --OPTION NAME=VALUE" with the indicator name, shell-quoted. */
+static void reproduce_param(cli_buf *b, cli_buf *t, const char *option, const char *name,
+                            double a, double bb, const char *text)
+{
+    t->len = 0;
+    cli_buf_puts(t, name);
+    cli_buf_putc(t, '=');
+    if (text) {
+        cli_buf_puts(t, text);
+    } else {
+        cli_buf_double(t, a);
+        if (!isnan(bb)) {
+            cli_buf_putc(t, ',');
+            cli_buf_double(t, bb);
+        }
+    }
+    cli_buf_printf(b, " %s ", option);
+    if (!t->failed)
+        cli_buf_shell_word(b, t->s);
+}
+
 static int build_reproduce(cli_run *run)
 {
     cli_buf *b = &run->reproduce;
     const cix_options *o = &run->opt;
     size_t J = cix_panel_nindicators(run->panel), j, ncost = 0;
+    int normalizes = run->command != CLI_CMD_PCA;
+    int weights = run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS;
     cli_buf t;
 
     cli_buf_init(&t);
     b->len = 0;
     cli_buf_puts(b, cli_run_command_name(run));
-    cli_buf_printf(b, " -n %s", cix_normalization_name(o->normalization));
-    if (o->normalization == CIX_NORM_MINMAX) {
-        cli_buf_puts(b, " --range ");
-        cli_buf_double(b, o->range_lo);
-        cli_buf_putc(b, ',');
-        cli_buf_double(b, o->range_hi);
+    if (normalizes) {
+        cli_buf_printf(b, " -n %s", cix_normalization_name(o->normalization));
+        if (o->normalization == CIX_NORM_MINMAX) {
+            cli_buf_puts(b, " --range ");
+            cli_buf_double(b, o->range_lo);
+            cli_buf_putc(b, ',');
+            cli_buf_double(b, o->range_hi);
+        }
+        if (o->normalization == CIX_NORM_TARGET && o->no_cap)
+            cli_buf_puts(b, " --no-cap");
     }
-    cli_buf_printf(b, " -w %s", cix_weighting_name(o->weighting));
-    if (o->weighting == CIX_WEIGHT_FIXED) {
-        cli_buf_puts(b, " --weights-file ");
-        cli_buf_shell_word(b, run->weights_file);
+    if (weights) {
+        cli_buf_printf(b, " -w %s", cix_weighting_name(o->weighting));
+        if (o->weighting == CIX_WEIGHT_FIXED || o->combine != CIX_COMBINE_NONE) {
+            cli_buf_puts(b, " --weights-file ");
+            cli_buf_shell_word(b, run->weights_file);
+        }
+        if (o->combine == CIX_COMBINE_MULT) {
+            cli_buf_puts(b, " --combine mult");
+        } else if (o->combine == CIX_COMBINE_LINEAR) {
+            cli_buf_puts(b, " --combine linear:");
+            cli_buf_double(b, o->combine_alpha);
+        }
+    }
+    if (cli_uses_ddof(run))
+        cli_buf_printf(b, " --ddof %d", o->ddof);
+    if (cli_uses_factors(run)) {
+        if (o->factors > 0)
+            cli_buf_printf(b, " --factors %d", o->factors);
+        else
+            cli_buf_puts(b, " --factors auto");
     }
     cli_buf_puts(b, " --scope ");
     cli_buf_scope(b, o);
-    if (o->scope == CIX_SCOPE_YEAR && o->average_weights)
+    if (weights && o->scope == CIX_SCOPE_YEAR && o->average_weights)
         cli_buf_puts(b, " --average-weights");
-    if (o->weighting == CIX_WEIGHT_ENTROPY) {
+    if (weights && o->weighting == CIX_WEIGHT_ENTROPY) {
         cli_buf_puts(b, " --shift ");
         cli_buf_double(b, o->entropy_shift);
         cli_buf_puts(b, " --smooth ");
         cli_buf_double(b, o->entropy_smooth);
     }
-    if (run->command == CLI_CMD_SCORE)
-        cli_buf_printf(b, " -a %s --ties %s", cix_aggregation_name(o->aggregation),
-                       cix_ties_name(o->ties));
+    if (run->command == CLI_CMD_SCORE) {
+        cli_buf_printf(b, " -a %s", cix_aggregation_name(o->aggregation));
+        if (o->aggregation == CIX_AGG_POWER) {
+            cli_buf_puts(b, " --power ");
+            cli_buf_double(b, o->power);
+        }
+        cli_buf_printf(b, " --ties %s", cix_ties_name(o->ties));
+    }
+    /* pre-treatment */
+    cli_buf_printf(b, " --impute %s", cix_impute_name(o->impute));
+    if (o->min_coverage_indicator > 0) {
+        cli_buf_puts(b, " --min-coverage-indicator ");
+        cli_buf_double(b, o->min_coverage_indicator);
+    }
+    if (o->min_coverage_region > 0) {
+        cli_buf_puts(b, " --min-coverage-region ");
+        cli_buf_double(b, o->min_coverage_region);
+    }
+    if (o->drop_constant)
+        cli_buf_puts(b, " --drop-constant");
+    cli_buf_printf(b, " --outliers %s", o->outliers ? "jrc" : "none");
+    /* per-indicator parameters, as options (never as the --params file) */
+    for (j = 0; run->params && j < J; j++) {
+        const cix_indicator_params *q = &run->params[j];
+        const char *name = cix_panel_indicator(run->panel, j);
+        if (q->transform != CIX_TRANSFORM_NONE)
+            reproduce_param(b, &t, "--transform", name, 0, NAN,
+                            cix_transform_name(q->transform));
+        if (!normalizes)
+            continue;
+        if (!isnan(q->target))
+            reproduce_param(b, &t, "--target", name, q->target, NAN, NULL);
+        if (!isnan(q->lo) && !isnan(q->hi))
+            reproduce_param(b, &t, "--goalposts", name, q->lo, q->hi, NULL);
+        if (!isnan(q->satisfactory) && !isnan(q->not_allowed))
+            reproduce_param(b, &t, "--efficacy", name, q->satisfactory, q->not_allowed, NULL);
+    }
+    if (run->command == CLI_CMD_AUDIT && run->groups) {
+        t.len = 0;
+        cli_buf_puts(&t, "");
+        for (j = 0; j < J; j++) {
+            if (j)
+                cli_buf_putc(&t, ',');
+            cli_buf_puts(&t, cix_panel_indicator(run->panel, j));
+            cli_buf_putc(&t, '=');
+            cli_buf_puts(&t, run->group_names[j]);
+        }
+        cli_buf_puts(b, " --groups ");
+        if (!t.failed)
+            cli_buf_shell_word(b, t.s);
+    }
+    t.len = 0;
     /* Cost indicators as one --cost list (names with a comma, which a list
      * cannot hold, as --direction NAME=-), then the other non-benefit ones. */
     for (j = 0; j < J; j++) {
@@ -293,7 +385,16 @@ static int build_reproduce(cli_run *run)
 
 const char *cli_run_command_name(const cli_run *run)
 {
-    return run->command == CLI_CMD_SCORE ? "score" : "weights";
+    switch (run->command) {
+    case CLI_CMD_SCORE:
+        return "score";
+    case CLI_CMD_WEIGHTS:
+        return "weights";
+    case CLI_CMD_PCA:
+        return "pca";
+    default:
+        return "audit";
+    }
 }
 
 /* Reads the panel and resolves everything that needs its indicator names. */
@@ -311,11 +412,17 @@ static int prepare(cli_run *run)
     rc = resolve_directions(run);
     if (rc)
         return rc;
-    if (run->opt.weighting == CIX_WEIGHT_FIXED) {
+    if (run->opt.weighting == CIX_WEIGHT_FIXED || run->opt.combine != CIX_COMBINE_NONE) {
         rc = read_fixed_weights(run);
         if (rc)
             return rc;
     }
+    if ((rc = cli_read_params_file(run)) != CLI_EXIT_OK)
+        return rc;
+    if ((rc = cli_apply_param_args(run)) != CLI_EXIT_OK)
+        return rc;
+    if ((rc = cli_resolve_groups(run)) != CLI_EXIT_OK)
+        return rc;
     msg = cix_options_check(&run->opt);
     if (msg)
         return cli_usage_error(cli_run_command_name(run), "%s", msg);
@@ -324,14 +431,35 @@ static int prepare(cli_run *run)
     return build_reproduce(run);
 }
 
-/* Opens the output, lets write() fill it, commits it. */
-static int emit(cli_run *run, const cix_result *res, const double *w)
+/* What emit() writes. */
+typedef struct emit_what {
+    const cix_result *res; /* cix score */
+    const double *w;       /* cix weights */
+    const cix_pca *pca;    /* cix pca; cix weights -w pca/pca-coef */
+    const cix_audit *audit;
+} emit_what;
+
+/* Opens the output, lets the writer fill it, commits it. */
+static int emit(cli_run *run, const emit_what *e)
 {
     cli_out out;
     int rc = cli_out_open(&out, run->output);
     if (rc)
         return rc;
-    rc = res ? cli_write_scores(out.fp, run, res) : cli_write_weights(out.fp, run, w);
+    switch (run->command) {
+    case CLI_CMD_SCORE:
+        rc = cli_write_scores(out.fp, run, e->res);
+        break;
+    case CLI_CMD_WEIGHTS:
+        rc = cli_write_weights(out.fp, run, e->w, e->res, e->pca);
+        break;
+    case CLI_CMD_PCA:
+        rc = cli_write_pca(out.fp, run, e->pca);
+        break;
+    default:
+        rc = cli_write_audit(out.fp, run, e->audit);
+        break;
+    }
     if (rc) {
         cli_out_abort(&out);
         if (rc == CLI_EXIT_NOMEM)
@@ -341,11 +469,25 @@ static int emit(cli_run *run, const cix_result *res, const double *w)
     return cli_out_commit(&out);
 }
 
+void cli_print_notes(const cli_run *run, const cix_result *res)
+{
+    size_t i, n;
+    if (run->quiet || !res)
+        return;
+    n = cix_result_nnotes(res);
+    for (i = 0; i < n; i++) {
+        const cix_note *note = cix_result_note(res, i);
+        if (note)
+            fprintf(stderr, "cix: note: %s\n", note->message);
+    }
+}
+
 int cli_run_score(cli_run *run)
 {
     cix_result *res = NULL;
     cix_error err;
     cix_status st;
+    emit_what e = {NULL, NULL, NULL, NULL};
     int rc = prepare(run);
     if (rc)
         return rc;
@@ -353,9 +495,22 @@ int cli_run_score(cli_run *run)
     st = cix_compute(run->panel, &run->opt, &res, &err);
     if (st != CIX_OK)
         return cli_report(st, &err);
-    rc = emit(run, res, NULL);
+    cli_print_notes(run, res);
+    e.res = res;
+    rc = emit(run, &e);
     cix_result_free(res);
     return rc;
+}
+
+/* 1 when the weights come from the full pipeline (cix_compute): always,
+ * except for a panel with missing cells and no imputation, whose weights are
+ * taken over the present cells by cix_weights (the scores would need every
+ * cell). */
+static int weights_by_compute(const cli_run *run)
+{
+    if (cli_per_year_weights(run))
+        return 1;
+    return run->opt.impute != CIX_IMPUTE_NONE || cix_panel_count_missing(run->panel) == 0;
 }
 
 int cli_run_weights(cli_run *run)
@@ -363,8 +518,10 @@ int cli_run_weights(cli_run *run)
     size_t n, J, ny, k;
     double *y = NULL, *w = NULL;
     cix_result *res = NULL;
+    cix_pca *pca = NULL;
     cix_error err;
     cix_status st;
+    emit_what e = {NULL, NULL, NULL, NULL};
     int rc = prepare(run);
     if (rc)
         return rc;
@@ -383,15 +540,18 @@ int cli_run_weights(cli_run *run)
         cli_errorf("out of memory");
         goto cleanup;
     }
-    if (ny > 1 || cli_per_year_weights(run)) {
-        /* Weights of each year: the full pipeline gives them per year. */
+    if (weights_by_compute(run)) {
         st = cix_compute(run->panel, &run->opt, &res, &err);
         if (st != CIX_OK) {
             rc = cli_report(st, &err);
             goto cleanup;
         }
         for (k = 0; k < ny; k++)
-            memcpy(w + k * J, cix_result_weights_year(res, k), J * sizeof *w);
+            memcpy(w + k * J,
+                   cli_per_year_weights(run) ? cix_result_weights_year(res, k)
+                                             : cix_result_weights(res),
+                   J * sizeof *w);
+        cli_print_notes(run, res);
     } else {
         if (J != 0 && n > SIZE_MAX / sizeof(double) / J) {
             rc = CLI_EXIT_NOMEM;
@@ -412,11 +572,61 @@ int cli_run_weights(cli_run *run)
             goto cleanup;
         }
     }
-    rc = emit(run, NULL, w);
+    if (run->format == CLI_FMT_JSON && (run->opt.weighting == CIX_WEIGHT_PCA ||
+                                        run->opt.weighting == CIX_WEIGHT_PCA_COEF)) {
+        st = cix_pca_compute(run->panel, &run->opt, &pca, &err);
+        if (st != CIX_OK) {
+            rc = cli_report(st, &err);
+            goto cleanup;
+        }
+    }
+    e.w = w;
+    e.res = res;
+    e.pca = pca;
+    rc = emit(run, &e);
 
 cleanup:
+    cix_pca_free(pca);
     cix_result_free(res);
     free(y);
     free(w);
+    return rc;
+}
+
+int cli_run_pca(cli_run *run)
+{
+    cix_pca *pca = NULL;
+    cix_error err;
+    cix_status st;
+    emit_what e = {NULL, NULL, NULL, NULL};
+    int rc = prepare(run);
+    if (rc)
+        return rc;
+    cix_error_clear(&err);
+    st = cix_pca_compute(run->panel, &run->opt, &pca, &err);
+    if (st != CIX_OK)
+        return cli_report(st, &err);
+    e.pca = pca;
+    rc = emit(run, &e);
+    cix_pca_free(pca);
+    return rc;
+}
+
+int cli_run_audit(cli_run *run)
+{
+    cix_audit *au = NULL;
+    cix_error err;
+    cix_status st;
+    emit_what e = {NULL, NULL, NULL, NULL};
+    int rc = prepare(run);
+    if (rc)
+        return rc;
+    cix_error_clear(&err);
+    st = cix_audit_compute(run->panel, &run->opt, run->groups, &au, &err);
+    if (st != CIX_OK)
+        return cli_report(st, &err);
+    e.audit = au;
+    rc = emit(run, &e);
+    cix_audit_free(au);
     return rc;
 }

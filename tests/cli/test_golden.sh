@@ -102,6 +102,29 @@ run names_csv 0 score --cost unemployment names.csv
 run names_json 0 score --cost unemployment --format json names.csv
 run names_table 0 score --cost unemployment --format table names.csv
 
+# --- the full method set ---------------------------------------------------
+# geometric mean on min-max [1,100]; TOPSIS on vector-normalized values with
+# a non-oriented cost column; power mean with CRITIC weights
+run score_geometric 0 score -n minmax --range 1,100 -a geometric --cost energy provinces.csv
+run score_topsis_json 0 score -n vector -w equal -a topsis --cost energy --format json \
+    provinces.csv
+run score_power_table 0 score -n minmax --range 1,100 -w critic -a power --power 2 \
+    --cost energy --format table provinces.csv
+# a missing cell filled by the pooled mean: a note on standard error and in JSON
+run score_impute 0 score --impute mean --cost energy gaps.csv
+run score_impute_json 0 score --impute mean --cost energy --format json -q gaps.csv
+# per-indicator parameters from a file: target, goalposts, log transform
+run score_params 0 score -n target --params params.csv --cost energy provinces.csv
+run weights_pca_json 0 weights -w pca --factors 2 --format json ../../fixtures/tai23.csv
+run pca_table 0 pca --format table ../../fixtures/tai23.csv
+run pca_csv 0 pca --factors 4 --format csv ../../fixtures/tai23.csv
+run pca_json 0 pca --format json ../../fixtures/tai23.csv
+run audit_table 0 audit --format table --groups \
+    PATENTS=creation,ROYALTIES=creation,INTERNET=diffusion,EXPORTS=diffusion,TELEPHONES_LOG=old,ELECTRICITY_LOG=old,SCHOOLING=skills,UNIVERSITY=skills \
+    ../../fixtures/tai23.csv
+run audit_json 0 audit --format json -n zscore --cost germ --direction PH==7 \
+    --direction 'nutrient=[10,20]' ../../oracle/data/water.csv
+
 # --- errors ---------------------------------------------------------------
 run err_missing_file 5 score no-such-panel.csv
 run err_ragged 3 score ragged.csv
@@ -115,9 +138,24 @@ run err_unknown_command 2 frobnicate provinces.csv
 run err_no_command 2
 run err_weights_file 3 score --weights-file weights_bad.csv provinces.csv
 run err_fixed_needs_file 2 score -w fixed provinces.csv
-run err_bad_normalization 2 score -n zscore provinces.csv
+run err_bad_normalization 2 score -n bogus provinces.csv
 run err_ties_for_weights 2 weights --ties dense provinces.csv
 run err_bad_range 2 score --range 1 provinces.csv
+run err_bad_aggregation 2 score -a median provinces.csv
+run err_power_zero 2 score -a power --power 0 provinces.csv
+run err_geometric_zero 3 score -a geometric --cost energy provinces.csv
+run err_combine_needs_file 2 score --combine mult provinces.csv
+run err_combine_fixed 2 score -w fixed --weights-file weights.csv --combine linear:0.3 \
+    provinces.csv
+run err_groups_for_score 2 score --groups gdp_pc=a provinces.csv
+run err_pca_weights_option 2 pca -w entropy provinces.csv
+run err_unknown_target 2 score -n target --target gdp=10 provinces.csv
+run err_bad_goalposts 2 score -n goalposts --goalposts rd_share=5,1 provinces.csv
+run err_bad_factors 2 weights -w pca --factors 0 provinces.csv
+run err_bad_impute 2 score --impute nearest provinces.csv
+run err_params_column 3 score -n target --params params_bad.csv provinces.csv
+run err_missing_no_impute 3 score gaps.csv
+run err_groups_incomplete 2 audit --groups gdp_pc=a,rd_share=a provinces.csv
 
 # --- every output reproduces itself from its own first line ---------------
 # reproduce LABEL ARGS...: runs cix ARGS, then the command line recorded in
@@ -152,12 +190,22 @@ reproduce fixed score --weights-file weights.csv --cost energy --ties average pr
 reproduce year score --scope year --average-weights --shift 0.01 --smooth 0.001 \
     --range 1,100 --direction energy=- provinces.csv
 reproduce names score --cost unemployment --region-column region names.csv
+reproduce methods score -n minmax --range 1,100 -w critic --ddof 0 -a power --power 0.5 \
+    --impute mean --min-coverage-indicator 50% --drop-constant --outliers jrc \
+    --transform energy=log1p-shift --cost energy gaps.csv
+reproduce params score -n target --params params.csv --no-cap provinces.csv
+reproduce combine score -w entropy --weights-file weights.csv --combine linear:0.25 \
+    --cost energy provinces.csv
+reproduce pca pca --factors 2 --outliers jrc --cost energy provinces.csv
+reproduce audit audit -n zscore --groups gdp_pc=a,rd_share=a,energy=b --cost energy \
+    provinces.csv
 
 # --- help and version -----------------------------------------------------
 run version 0 --version
 
 # help: on standard output, exit 0, with the exit codes and examples
-for args in "--help" "help" "score --help" "weights --help" "help score" "score -h"; do
+for args in "--help" "help" "score --help" "weights --help" "help score" "score -h" \
+    "pca --help" "audit --help" "help pca" "help audit"; do
     # shellcheck disable=SC2086
     out=$("$CIX" $args 2>"$TMP/help.err")
     rc=$?

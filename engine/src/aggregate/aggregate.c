@@ -25,8 +25,8 @@ static cix_status missing_cell(const cix_panel *p, size_t r, size_t j, const cha
 {
     cix_i_fail(err, CIX_EDATA,
                "the normalized value is missing, and %s aggregation needs every weighted "
-               "indicator of every row: impute the missing cells (e.g. impute mean or "
-               "interp), or drop the indicator or the region",
+               "indicator of every row: impute the missing cells (--impute mean, median, "
+               "interp or locf), or drop the indicator or the region",
                method);
     cix_i_err_cell(err, p, r, j);
     return CIX_EDATA;
@@ -100,7 +100,15 @@ static cix_status means(const cix_panel *p, const cix_options *o, const double *
         return cix_i_nomem(err);
     for (size_t r = 0; r < n; r++) {
         const double *wr = w + (group ? (size_t)group[r] * nind : 0);
-        double t;
+        double t, m = 0.0;
+        /* geometric and power means are computed on y / m, m the row's
+         * largest weighted y: no overflow for large y or p, and a row of
+         * equal values gives that value exactly (the weights sum to 1) */
+        for (size_t j = 0; j < nind; j++)
+            if (wr[j] != 0.0 && y[j * n + r] > m)
+                m = y[j * n + r];
+        if (!(m > 0))
+            m = 1.0; /* power with p > 0 and a row of zeros */
         for (size_t j = 0; j < nind; j++) {
             double v = y[j * n + r];
             if (wr[j] == 0.0) {
@@ -109,12 +117,13 @@ static cix_status means(const cix_panel *p, const cix_options *o, const double *
             }
             switch (o->aggregation) {
             case CIX_AGG_GEOMETRIC:
-                term[j] = wr[j] * log(v);
+                term[j] = wr[j] * log(v / m);
                 break;
             case CIX_AGG_HARMONIC:
                 term[j] = wr[j] / v;
                 break;
             default: /* power */
+                v /= m;
                 term[j] = wr[j] * (pw == 1.0 ? v : pw == 2.0 ? v * v : pow(v, pw));
                 break;
             }
@@ -122,13 +131,13 @@ static cix_status means(const cix_panel *p, const cix_options *o, const double *
         t = cix_i_sum(term, nind, NULL);
         switch (o->aggregation) {
         case CIX_AGG_GEOMETRIC:
-            s[r] = exp(t);
+            s[r] = m * exp(t);
             break;
         case CIX_AGG_HARMONIC:
             s[r] = 1.0 / t;
             break;
         default:
-            s[r] = pw == 1.0 ? t : pw == 2.0 ? sqrt(t) : pow(t, 1.0 / pw);
+            s[r] = m * (pw == 1.0 ? t : pw == 2.0 ? sqrt(t) : pow(t, 1.0 / pw));
             break;
         }
     }

@@ -28,8 +28,8 @@ cix_status cix_i_aggregate_linear(const cix_panel *p, const double *y, const dou
                 cix_i_fail(err, CIX_EDATA,
                            "the value is missing, and linear aggregation needs every "
                            "weighted indicator of every row: impute the missing cells "
-                           "(e.g. impute mean or interp), or drop the indicator or the "
-                           "region");
+                           "(--impute mean, median, interp or locf), or drop the "
+                           "indicator or the region");
                 cix_i_err_cell(err, p, r, j);
                 st = CIX_EDATA;
                 goto cleanup;
