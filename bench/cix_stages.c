@@ -1,0 +1,319 @@
+/*
+ * cix-bench-stages: the benchmark pipeline through the public API, one run
+ * per process, timing each stage:
+ *
+ *   parse             cix_panel_read_file
+ *   impute_normalize  the rest of cix_compute (validation, the imputed copy,
+ *                     min-max with cost indicators turned around): the time of
+ *                     cix_compute minus the two stages below, measured on
+ *                     their own on the same data
+ *   weights           cix_weights (entropy) on the normalized matrix
+ *   pca               cix_pca_compute (imputation, correlation, eigenpairs,
+ *                     varimax, OECD weights)
+ *   score_rank        linear scores (one pass) and cix_rank within each year
+ *   write             the scores as the `cix score` CSV (ordered by year, rank,
+ *                     input order; cix_format_double), into a buffer and fwrite
+ *
+ * It prints one machine-readable line:
+ *   stages parse=S impute_normalize=S weights=S pca=S score_rank=S write=S
+ *          compute=S total=S
+ * and writes the scores (-o) and the weights (-W: indicator,entropy,pca) so
+ * that the harness can compare them with the `cix` command and the peers.
+ *
+ * usage: cix-bench-stages [-c COST,LIST] [-o SCORES.csv] [-W WEIGHTS.csv] PANEL.csv
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cix/cix.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die_err(const char *what, const cix_error *err)
+{
+    char buf[1024];
+    cix_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "cix-bench-stages: %s: %s\n", what, buf);
+    exit(1);
+}
+
+/* Output order of `cix score`: year, then rank, then input order. */
+typedef struct out_row {
+    int32_t year;
+    double rank;
+    size_t row;
+} out_row;
+
+static int out_cmp(const void *a, const void *b)
+{
+    const out_row *x = a, *y = b;
+    if (x->year != y->year)
+        return x->year < y->year ? -1 : 1;
+    if (x->rank != y->rank) {
+        if (isnan(x->rank))
+            return 1;
+        if (isnan(y->rank))
+            return -1;
+        return x->rank < y->rank ? -1 : 1;
+    }
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* A growing output buffer flushed to a FILE in 1 MiB pieces. */
+typedef struct obuf {
+    char *b;
+    size_t n, cap;
+    FILE *f;
+} obuf;
+
+static void ob_flush(obuf *o)
+{
+    if (o->n && fwrite(o->b, 1, o->n, o->f) != o->n) {
+        fprintf(stderr, "cix-bench-stages: write error: %s\n", strerror(errno));
+        exit(1);
+    }
+    o->n = 0;
+}
+
+static void ob_put(obuf *o, const char *s, size_t len)
+{
+    if (o->n + len > o->cap)
+        ob_flush(o);
+    memcpy(o->b + o->n, s, len);
+    o->n += len;
+}
+
+static void ob_num(obuf *o, double x)
+{
+    char t[CIX_DOUBLE_BUFSIZE];
+    ob_put(o, t, cix_format_double(x, t));
+}
+
+static void ob_region(obuf *o, const char *s)
+{
+    /* quote as RFC 4180 when needed (the generated names never need it) */
+    if (strpbrk(s, ",\"\r\n") || s[0] == '#' || s[0] == ' ') {
+        ob_put(o, "\"", 1);
+        for (; *s; s++) {
+            if (*s == '"')
+                ob_put(o, "\"", 1);
+            ob_put(o, s, 1);
+        }
+        ob_put(o, "\"", 1);
+    } else {
+        ob_put(o, s, strlen(s));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *cost = NULL, *scores_path = NULL, *weights_path = NULL, *path;
+    cix_read_options ro;
+    cix_options o, ow;
+    cix_panel *p = NULL;
+    cix_result *res = NULL;
+    cix_pca *pca = NULL;
+    cix_error err;
+    cix_direction *dirs = NULL;
+    double *w = NULL, *s = NULL, *rk = NULL;
+    int32_t *grp = NULL;
+    out_row *ord = NULL;
+    size_t n, J;
+    double t0, t1, t_parse, t_compute, t_weights, t_pca, t_sr, t_write;
+    int c;
+
+    while ((c = getopt(argc, argv, "c:o:W:h")) != -1) {
+        switch (c) {
+        case 'c': cost = optarg; break;
+        case 'o': scores_path = optarg; break;
+        case 'W': weights_path = optarg; break;
+        default:
+            fprintf(stderr, "usage: cix-bench-stages [-c COST,LIST] [-o SCORES.csv] "
+                            "[-W WEIGHTS.csv] PANEL.csv\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "cix-bench-stages: give one panel file (see -h)\n");
+        return 2;
+    }
+    path = argv[optind];
+
+    /* parse */
+    cix_read_options_init(&ro);
+    t0 = now();
+    if (cix_panel_read_file(path, &ro, &p, &err) != CIX_OK)
+        die_err("read", &err);
+    t_parse = now() - t0;
+    n = cix_panel_nrows(p);
+    J = cix_panel_nindicators(p);
+
+    /* directions from the cost list (outside the timing) */
+    dirs = calloc(J, sizeof *dirs);
+    w = malloc(J * sizeof *w);
+    s = malloc(n * sizeof *s);
+    rk = malloc(n * sizeof *rk);
+    grp = malloc(n * sizeof *grp);
+    ord = malloc(n * sizeof *ord);
+    if (!dirs || !w || !s || !rk || !grp || !ord) {
+        fprintf(stderr, "cix-bench-stages: out of memory\n");
+        return 1;
+    }
+    if (cost && *cost) {
+        char *list = strdup(cost), *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            size_t j = cix_panel_find_indicator(p, tok);
+            if (j == (size_t)-1) {
+                fprintf(stderr, "cix-bench-stages: no indicator '%s'\n", tok);
+                return 2;
+            }
+            dirs[j].kind = CIX_DIR_COST;
+        }
+        free(list);
+    }
+    for (size_t i = 0; i < n; i++)
+        grp[i] = cix_panel_row_year(p, i);
+
+    cix_options_init(&o);
+    o.normalization = CIX_NORM_MINMAX;
+    o.weighting = CIX_WEIGHT_ENTROPY;
+    o.aggregation = CIX_AGG_LINEAR;
+    o.ties = CIX_TIES_MIN;
+    o.impute = CIX_IMPUTE_MEAN;
+    o.directions = dirs;
+    o.ndirections = J;
+
+    /* the whole score pipeline, as `cix score` runs it */
+    t0 = now();
+    if (cix_compute(p, &o, &res, &err) != CIX_OK)
+        die_err("cix_compute", &err);
+    t_compute = now() - t0;
+
+    /* its weights stage alone, on the same normalized (imputed) matrix */
+    ow = o;
+    ow.impute = CIX_IMPUTE_NONE;
+    t0 = now();
+    if (cix_weights(p, &ow, cix_result_normalized(res), w, &err) != CIX_OK)
+        die_err("cix_weights", &err);
+    t_weights = now() - t0;
+
+    /* its score and rank stage alone */
+    t0 = now();
+    {
+        const double *y = cix_result_normalized(res);
+        for (size_t i = 0; i < n; i++)
+            s[i] = 0.0;
+        for (size_t j = 0; j < J; j++) {
+            const double *col = y + j * n;
+            double wj = w[j];
+            for (size_t i = 0; i < n; i++)
+                s[i] += wj * col[i];
+        }
+    }
+    if (cix_rank(s, grp, n, CIX_TIES_MIN, NULL, rk, &err) != CIX_OK)
+        die_err("cix_rank", &err);
+    t_sr = now() - t0;
+
+    /* PCA weights */
+    {
+        cix_options op = o;
+        op.weighting = CIX_WEIGHT_PCA;
+        t0 = now();
+        if (cix_pca_compute(p, &op, &pca, &err) != CIX_OK)
+            die_err("cix_pca_compute", &err);
+        t_pca = now() - t0;
+    }
+
+    /* write the scores of cix_compute, as `cix score` orders them */
+    t0 = now();
+    {
+        const double *sc = cix_result_scores(res), *ra = cix_result_ranks(res);
+        const double *ch = cix_result_rank_change(res);
+        FILE *f = fopen(scores_path ? scores_path : "/dev/null", "wb");
+        obuf ob = {NULL, 0, 1u << 20, f};
+        char yb[16];
+        if (!f || !(ob.b = malloc(ob.cap))) {
+            fprintf(stderr, "cix-bench-stages: cannot write '%s'\n", scores_path);
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            ord[i].year = grp[i];
+            ord[i].rank = ra[i];
+            ord[i].row = i;
+        }
+        qsort(ord, n, sizeof *ord, out_cmp);
+        ob_put(&ob, "region,year,score,rank,rank_change\n", 35);
+        for (size_t k = 0; k < n; k++) {
+            size_t i = ord[k].row;
+            ob_region(&ob, cix_panel_row_region(p, i));
+            ob_put(&ob, yb, (size_t)snprintf(yb, sizeof yb, ",%ld,", (long)grp[i]));
+            ob_num(&ob, sc[i]);
+            ob_put(&ob, ",", 1);
+            ob_num(&ob, ra[i]);
+            ob_put(&ob, ",", 1);
+            ob_num(&ob, ch[i]);
+            ob_put(&ob, "\n", 1);
+        }
+        ob_flush(&ob);
+        free(ob.b);
+        if (fclose(f) != 0) {
+            fprintf(stderr, "cix-bench-stages: write error: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    t_write = now() - t0;
+
+    /* the weights, for the comparison with the peers (not timed) */
+    if (weights_path) {
+        FILE *f = fopen(weights_path, "w");
+        const double *we = cix_result_weights(res), *wp = cix_pca_weights(pca);
+        char a[CIX_DOUBLE_BUFSIZE], b[CIX_DOUBLE_BUFSIZE];
+        if (!f) {
+            fprintf(stderr, "cix-bench-stages: cannot write '%s'\n", weights_path);
+            return 1;
+        }
+        fputs("indicator,entropy,pca\n", f);
+        for (size_t j = 0; j < J; j++) {
+            cix_format_double(we[j], a);
+            cix_format_double(wp[j], b);
+            fprintf(f, "%s,%s,%s\n", cix_panel_indicator(p, j), a, b);
+        }
+        if (fclose(f) != 0)
+            return 1;
+        /* the entropy weights measured alone must be those of cix_compute */
+        for (size_t j = 0; j < J; j++)
+            if (w[j] != we[j]) {
+                fprintf(stderr, "cix-bench-stages: cix_weights and cix_compute differ at %s\n",
+                        cix_panel_indicator(p, j));
+                return 1;
+            }
+    }
+
+    t1 = t_compute - t_weights - t_sr;
+    printf("stages parse=%.6f impute_normalize=%.6f weights=%.6f pca=%.6f score_rank=%.6f "
+           "write=%.6f compute=%.6f total=%.6f rows=%zu indicators=%zu factors=%zu\n",
+           t_parse, t1 > 0 ? t1 : 0.0, t_weights, t_pca, t_sr, t_write, t_compute,
+           t_parse + t_compute + t_pca + t_write, n, J, cix_pca_nfactors(pca));
+
+    cix_pca_free(pca);
+    cix_result_free(res);
+    cix_panel_free(p);
+    free(dirs);
+    free(w);
+    free(s);
+    free(rk);
+    free(grp);
+    free(ord);
+    return 0;
+}
