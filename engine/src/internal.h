@@ -247,4 +247,25 @@ cix_status cix_i_aggregate(const cix_panel *p, const cix_options *o, const doubl
 cix_status cix_i_rank_change(const cix_panel *p, const double *ranks, double *out,
                              cix_error *err);
 
+/* ---- panel: bulk constructors (core/panel.c) ---------------------------- */
+
+/*
+ * As cix_panel_create, but the values are left uninitialized (the caller
+ * writes every cell before the panel is used) and the value buffer is
+ * advised for huge pages where the system has them.
+ */
+cix_status cix_i_panel_create_uninit(size_t nrows, size_t nindicators, int has_year,
+                                     const cix_allocator *alloc, cix_panel **out,
+                                     cix_error *err);
+/*
+ * Sets every row of a fresh panel (no row set yet) at once: region k is
+ * names[k][0..lens[k]) (distinct, non-empty, valid UTF-8, numbered in order
+ * of first appearance), row r has region row_region[r] and year row_year[r]
+ * (ignored for a cross-section). The same panel as cix_panel_set_row on every
+ * row in order. Errors: CIX_ENOMEM (the panel is then only fit for freeing).
+ */
+cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const size_t *lens,
+                                size_t nnames, const uint32_t *row_region,
+                                const int32_t *row_year, cix_error *err);
+
 #endif /* CIX_INTERNAL_H */

@@ -239,6 +239,11 @@ typedef struct cix_read_options {
     const char *na_strings[CIX_MAX_NA_STRINGS];
     size_t n_na_strings;
     const cix_allocator *alloc;  /* NULL = libc; the panel keeps a copy */
+    /* --- added in 0.2 (append-only) --- */
+    int nthreads;                /* threads for reading a file or buffer: 0 =
+                                    automatic (one per core for large inputs),
+                                    1 = none; the panel never depends on it
+                                    (default 0) */
 } cix_read_options;
 
 /* Sets the documented defaults above. */

@@ -485,3 +485,163 @@ const double *cix_i_panel_data_const(const cix_panel *p)
 {
     return p->data;
 }
+
+/* ------------------------------------------------------------------------ */
+/* internal constructors for bulk loaders (the fast CSV path)               */
+/* ------------------------------------------------------------------------ */
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Asks the kernel for huge pages on the large, page-aligned interior of a
+ * fresh buffer: on virtual machines the first touch of 4 KiB pages can cost
+ * several seconds per GiB. A hint only; failures are ignored. */
+static void advise_huge(void *ptr, size_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)1 << 21;
+    uintptr_t lo = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)ptr + size) & ~(huge - 1);
+    if (size >= 4 * huge && hi > lo)
+        (void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
+#else
+    (void)ptr;
+    (void)size;
+#endif
+}
+
+cix_status cix_i_panel_create_uninit(size_t nrows, size_t nindicators, int has_year,
+                                     const cix_allocator *alloc, cix_panel **out,
+                                     cix_error *err)
+{
+    cix_panel *p;
+    size_t ncell;
+
+    if (!out)
+        return cix_i_fail(err, CIX_EINVAL, "cix_i_panel_create_uninit: out is NULL");
+    *out = NULL;
+    if (nindicators != 0 && nrows > SIZE_MAX / sizeof(double) / nindicators)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "panel of %zu rows x %zu indicators is too large", nrows,
+                          nindicators);
+    ncell = nrows * nindicators;
+    {
+        cix_allocator a;
+        cix_i_alloc_init(&a, alloc);
+        p = cix_i_malloc(&a, sizeof *p);
+        if (!p)
+            return cix_i_nomem(err);
+        memset(p, 0, sizeof *p);
+        p->alloc = a;
+    }
+    p->nrows = nrows;
+    p->nind = nindicators;
+    p->has_year = has_year ? 1 : 0;
+    p->data = cix_i_malloc_array(&p->alloc, ncell, sizeof(double));
+    p->indicator = cix_i_malloc_array(&p->alloc, nindicators, sizeof(char *));
+    if (p->indicator)
+        for (size_t j = 0; j < nindicators; j++)
+            p->indicator[j] = NULL;
+    p->row_region = cix_i_malloc_array(&p->alloc, nrows, sizeof(size_t));
+    p->row_year = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
+    p->row_year_index = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
+    if (!p->data || !p->indicator || !p->row_region || !p->row_year ||
+        !p->row_year_index) {
+        cix_panel_free(p);
+        return cix_i_nomem(err);
+    }
+    advise_huge(p->data, ncell * sizeof(double));
+    for (size_t r = 0; r < nrows; r++) {
+        p->row_region[r] = NO_INDEX;
+        p->row_year[r] = CIX_NO_YEAR;
+        p->row_year_index[r] = -1;
+    }
+    *out = p;
+    return CIX_OK;
+}
+
+cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const size_t *lens,
+                                size_t nnames, const uint32_t *row_region,
+                                const int32_t *row_year, cix_error *err)
+{
+    size_t cap = 16;
+
+    if (p->nregions != 0 || p->nyears != 0)
+        return cix_i_fail(err, CIX_EINVAL, "cix_i_panel_set_rows: rows already set");
+    while (cap < nnames * 2) {
+        if (cap > SIZE_MAX / 4)
+            return cix_i_nomem(err);
+        cap *= 2;
+    }
+    p->region = cix_i_malloc_array(&p->alloc, nnames ? nnames : 1, sizeof(char *));
+    if (!p->region)
+        return cix_i_nomem(err);
+    p->region_cap = nnames ? nnames : 1;
+    for (size_t k = 0; k < nnames; k++) {
+        char *copy = cix_i_strndup(&p->alloc, names[k], lens[k]);
+        if (!copy)
+            return cix_i_nomem(err); /* the names so far are freed with the panel */
+        p->region[p->nregions++] = copy;
+    }
+    if (rehash(p, cap) != 0)
+        return cix_i_nomem(err);
+    for (size_t r = 0; r < p->nrows; r++)
+        p->row_region[r] = row_region[r];
+    if (!p->has_year)
+        return CIX_OK;
+    {
+        int32_t last = 0;
+        size_t last_k = 0;
+        int have_last = 0;
+        for (size_t r = 0; r < p->nrows; r++) {
+            int32_t y = row_year[r];
+            size_t lo = 0, hi = p->nyears;
+            p->row_year[r] = y;
+            if (have_last && y == last)
+                continue;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (p->years[mid] < y)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == p->nyears || p->years[lo] != y) {
+                if (p->nyears == p->year_cap) {
+                    size_t c = p->year_cap ? p->year_cap * 2 : 16;
+                    int32_t *yy = cix_i_realloc(&p->alloc, p->years, c * sizeof(int32_t));
+                    if (!yy)
+                        return cix_i_nomem(err);
+                    p->years = yy;
+                    p->year_cap = c;
+                }
+                memmove(p->years + lo + 1, p->years + lo,
+                        (p->nyears - lo) * sizeof(int32_t));
+                p->years[lo] = y;
+                p->nyears++;
+            }
+            last = y;
+            have_last = 1;
+        }
+        have_last = 0;
+        for (size_t r = 0; r < p->nrows; r++) {
+            int32_t y = p->row_year[r];
+            if (!have_last || y != last) {
+                size_t lo = 0, hi = p->nyears;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (p->years[mid] < y)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                last = y;
+                last_k = lo;
+                have_last = 1;
+            }
+            p->row_year_index[r] = (int32_t)last_k;
+        }
+    }
+    return CIX_OK;
+}

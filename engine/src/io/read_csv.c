@@ -50,9 +50,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../internal.h"
 #include "csv_cells.h"
+#include "read_fast.h"
 
 #define NONE ((size_t)-1)
 #define BLOCK_DOUBLES 32768 /* values per storage block (256 KiB) */
@@ -97,6 +99,7 @@ struct cix_reader {
     unsigned char na_first[256]; /* 1 if some NA string starts with this byte */
     int na_empty;                /* "" is an NA string */
     char *strings;
+    int nthreads;
 
     enum phase phase;
     cix_status status; /* first error, repeated by every later call */
@@ -1207,6 +1210,81 @@ cleanup:
 }
 
 /* ------------------------------------------------------------------------ */
+/* the fast path (read_fast.c)                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Feeds s[0..len) one physical line at a time until the header has been
+ * read (or an error found); returns the bytes fed. The rest of the input
+ * then starts at a fresh record. */
+static size_t feed_header(cix_reader *r, const unsigned char *s, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len && r->status == CIX_OK && r->phase != PH_DATA) {
+        size_t k = pos;
+        while (k < len && s[k] != '\n' && s[k] != '\r')
+            k++;
+        if (k < len)
+            k++;
+        feed_bytes(r, s + pos, k - pos);
+        pos = k;
+    }
+    return pos;
+}
+
+/*
+ * After feed_header: reads the data rows at off..len of the buffer buf (or
+ * of the file fd when buf is NULL) with the fast path. CIX_EUNSUPPORTED when
+ * the general reader must read them (the reader is then unchanged).
+ */
+static cix_status try_fast(cix_reader *r, const unsigned char *buf, int fd, uint64_t off,
+                           uint64_t len, cix_panel **out, cix_error *err)
+{
+    cix_i_fast_spec sp;
+    unsigned char *role = NULL;
+    const char **ind_name = NULL;
+    cix_status st;
+
+    *out = NULL;
+    if (r->status != CIX_OK || r->phase != PH_DATA || r->is_long || r->nrows != 0 ||
+        r->nind == 0)
+        return CIX_EUNSUPPORTED;
+    role = cix_i_malloc(&r->alloc, r->ncols);
+    ind_name = cix_i_malloc_array(&r->alloc, r->nind, sizeof *ind_name);
+    if (!role || !ind_name) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (size_t c = 0; c < r->ncols; c++)
+        role[c] = r->role[c] == R_REGION ? CIX_I_FAST_REGION
+                  : r->role[c] == R_YEAR ? CIX_I_FAST_YEAR
+                                         : CIX_I_FAST_VALUE;
+    for (size_t j = 0; j < r->nind; j++)
+        ind_name[j] = col_name(r, r->ind_col[j]);
+    memset(&sp, 0, sizeof sp);
+    sp.alloc = &r->alloc;
+    sp.delim = r->delim;
+    sp.ncols = r->ncols;
+    sp.role = role;
+    sp.role_j = r->role_j;
+    sp.nind = r->nind;
+    sp.ind_name = ind_name;
+    sp.has_year = r->has_year;
+    sp.na = r->na;
+    sp.na_len = r->na_len;
+    sp.nna = r->nna;
+    sp.nthreads = r->nthreads;
+    sp.buf = buf;
+    sp.fd = fd;
+    sp.off = off;
+    sp.len = len;
+    st = cix_i_fast_read(&sp, out, err);
+cleanup:
+    cix_i_free(&r->alloc, role);
+    cix_i_free(&r->alloc, ind_name);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
 /* public API                                                               */
 /* ------------------------------------------------------------------------ */
 
@@ -1279,6 +1357,8 @@ const char *cix_read_options_check(const cix_read_options *o)
             return "na_strings[0..n_na_strings) must not be NULL";
     if (o->alloc && (!o->alloc->malloc_fn || !o->alloc->realloc_fn || !o->alloc->free_fn))
         return "alloc must set malloc_fn, realloc_fn and free_fn";
+    if (o->nthreads < 0)
+        return "nthreads must be 0 (automatic) or a number of threads";
     return NULL;
 }
 
@@ -1354,6 +1434,7 @@ cix_status cix_reader_create(const char *name, const cix_read_options *o, cix_re
 
     r->form = o->form;
     r->delim_opt = o->delimiter;
+    r->nthreads = o->nthreads;
     r->phase = PH_START;
     r->status = CIX_OK;
     r->line = 1;
@@ -1487,9 +1568,15 @@ cix_status cix_panel_read_buffer(const void *buf, size_t len, const char *name,
     st = cix_reader_create(name, o, &r, err);
     if (st != CIX_OK)
         goto cleanup;
-    st = cix_reader_feed(r, buf, len, err);
-    if (st != CIX_OK)
-        goto cleanup;
+    if (len > 0) {
+        size_t used = feed_header(r, buf, len);
+        st = try_fast(r, buf, -1, used, len, out, err);
+        if (st != CIX_EUNSUPPORTED)
+            goto cleanup;
+        st = cix_reader_feed(r, (const unsigned char *)buf + used, len - used, err);
+        if (st != CIX_OK)
+            goto cleanup;
+    }
     st = cix_reader_finish(r, out, err);
 cleanup:
     cix_reader_free(r);
@@ -1527,9 +1614,26 @@ cix_status cix_panel_read_file(const char *path, const cix_read_options *o, cix_
         cix_i_err_file(err, path, 0, 0);
         goto cleanup;
     }
-    for (;;) {
-        size_t n = fread(buf, 1, READ_CHUNK, f);
-        if (n > 0 && (st = cix_reader_feed(r, buf, n, err)) != CIX_OK)
+    for (int first = 1;; first = 0) {
+        size_t n = fread(buf, 1, READ_CHUNK, f), used = 0;
+        if (first && n > 0 && !ferror(f)) {
+            /* the header through the general reader, then the rows through
+             * the fast path when the file allows it */
+            struct stat sb;
+            int fd = fileno(f);
+            used = feed_header(r, buf, n);
+            if (r->status != CIX_OK) {
+                st = report(r, err);
+                goto cleanup;
+            }
+            if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                (uint64_t)sb.st_size >= n) {
+                st = try_fast(r, NULL, fd, used, (uint64_t)sb.st_size, out, err);
+                if (st != CIX_EUNSUPPORTED)
+                    goto cleanup;
+            }
+        }
+        if (n > used && (st = cix_reader_feed(r, buf + used, n - used, err)) != CIX_OK)
             goto cleanup;
         if (n < READ_CHUNK) {
             if (ferror(f)) {
