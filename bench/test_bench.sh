@@ -3,8 +3,12 @@
 #   - cix-genpanel is deterministic, writes the documented shape, spreads the
 #     cost indicators as documented, and -p only blanks cells;
 #   - cix-bench-read reads its panels back exactly (verify=ok), with and
-#     without missing cells.
+#     without missing cells;
+#   - with the two optional arguments: cix-bench-stages writes the same scores
+#     as `cix score` byte for byte and the same entropy and PCA weights as
+#     `cix weights`, and cix-bench-limits prints its four lines.
 # usage: test_bench.sh /path/to/cix-genpanel /path/to/cix-bench-read
+#                      [/path/to/cix-bench-stages /path/to/cix [/path/to/cix-bench-limits]]
 set -eu
 gen=$1
 bench=$2
@@ -43,4 +47,34 @@ grep -q '^ratio .*verify=ok$' "$work/a.out" || { cat "$work/a.out" >&2; fail "no
 grep -q '^summary=read runs=1 rows=90 indicators=12 ' "$work/a.out" || fail "read summary for a.csv"
 "$bench" -n 1 "$work/m.csv" >"$work/m.out" || { cat "$work/m.out" >&2; fail "cix-bench-read on m.csv"; }
 grep -q '^ratio .*verify=ok$' "$work/m.out" || { cat "$work/m.out" >&2; fail "no verify=ok for m.csv"; }
+
+if [ $# -ge 4 ]; then
+    stages=$3
+    cix=$4
+    "$gen" -r 9 -t 10 -m 12 -s 3 -p 0.05 -o "$work/p.csv" -C "$work/p.cost"
+    cost=$(cat "$work/p.cost")
+    "$stages" -c "$cost" -o "$work/p.stages.csv" -W "$work/p.w.csv" "$work/p.csv" >"$work/p.line" ||
+        fail "cix-bench-stages"
+    grep -q '^stages parse=[0-9.]* impute_normalize=[0-9.]* weights=[0-9.]* pca=[0-9.]* score_rank=[0-9.]* write=[0-9.]* compute=[0-9.]* total=[0-9.]* rows=90 indicators=12 factors=[0-9]*$' \
+        "$work/p.line" || fail "stages line: $(cat "$work/p.line")"
+    "$cix" score -q --impute mean -n minmax -w entropy --cost "$cost" -a linear --ties min \
+        -o "$work/p.cix.csv" "$work/p.csv" || fail "cix score"
+    tail -n +2 "$work/p.cix.csv" | cmp -s - "$work/p.stages.csv" ||
+        fail "cix-bench-stages scores differ from cix score"
+    for w in entropy pca; do
+        "$cix" weights -q -w "$w" --impute mean --cost "$cost" "$work/p.csv" | tail -n +3 >"$work/p.$w"
+    done
+    col=2
+    for w in entropy pca; do
+        tail -n +2 "$work/p.w.csv" | cut -d, -f1,$col | cmp -s - "$work/p.$w" ||
+            fail "cix-bench-stages $w weights differ from cix weights"
+        col=3
+    done
+    if [ $# -ge 5 ]; then
+        "$5" read "$work/p.csv" | grep -q '^limit=read bytes=[0-9]* ' || fail "limits read"
+        "$5" parse "$work/p.csv" | grep -q ' agree=1$' || fail "limits parse"
+        "$5" membw 16 | grep -q '^limit=membw ' || fail "limits membw"
+        "$5" syrk 1000 10 | grep -q '^limit=syrk n=1000 m=10 ' || fail "limits syrk"
+    fi
+fi
 echo "bench programs: ok"
