@@ -675,6 +675,303 @@ CIX_API size_t cix_format_double(double x, char buf[CIX_DOUBLE_BUFSIZE]);
  */
 CIX_API int cix_parse_double(const char *s, size_t len, double *out);
 
+/* ------------------------------------------------------------------------ */
+/* Models: indicator frameworks (docs/models.md)                            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A model is an indicator framework read from a CSV file in the layout of
+ * COINr's indicator metadata: one row per node (indicator, aggregate,
+ * denominator, group), with its parent, level, direction, weight, target,
+ * unit and methods. docs/models.md describes every column and rule.
+ * Nodes are numbered 0..nnodes-1 in file order (rows of every type).
+ */
+typedef struct cix_model cix_model;
+
+typedef enum cix_node_type {
+    CIX_NODE_INDICATOR = 0,   /* "Indicator": a column of the panel */
+    CIX_NODE_AGGREGATE = 1,   /* "Aggregate": a sub-pillar, pillar, sub-index or the index */
+    CIX_NODE_DENOMINATOR = 2, /* "Denominator": a panel column indicators are divided by */
+    CIX_NODE_GROUP = 3,       /* "Group": ignored */
+    CIX_NODE_OTHER = 4        /* "Other": ignored */
+} cix_node_type;
+
+/* "No node": a root's parent, a missing denominator, an unknown code. */
+#define CIX_NO_NODE ((size_t)-1)
+
+/*
+ * Reads a model from a CSV file and checks every rule of docs/models.md that
+ * does not need the panel (one root, parents exist and are aggregates, no
+ * cycles, levels decrease towards the indicators, well-formed directions,
+ * numbers and method names, unique codes). `alloc` may be NULL (libc).
+ * Errors: CIX_EIO (cannot read), CIX_EPARSE (CSV syntax, unknown or missing
+ * column, a malformed cell, a broken hierarchy: err names the file and the
+ * line of the row concerned), CIX_ENOMEM. On failure *out is NULL.
+ * O(file size + nnodes log nnodes).
+ */
+CIX_API cix_status cix_model_read_file(const char *path, const cix_allocator *alloc,
+                                       cix_model **out, cix_error *err);
+
+/* As cix_model_read_file, from memory; `name` is the file name used in
+ * messages (NULL: "<memory>"). The buffer is copied. */
+CIX_API cix_status cix_model_read_buffer(const void *buf, size_t len, const char *name,
+                                         const cix_allocator *alloc, cix_model **out,
+                                         cix_error *err);
+
+/* Frees a model. NULL is a no-op. */
+CIX_API void cix_model_free(cix_model *m);
+
+/* The file name given when the model was read. */
+CIX_API const char *cix_model_file(const cix_model *m);
+/* Number of nodes (rows of every type). */
+CIX_API size_t cix_model_nnodes(const cix_model *m);
+/* The root (the index). */
+CIX_API size_t cix_model_root(const cix_model *m);
+/* Node whose code is `code` (exact bytes), or CIX_NO_NODE. O(log nnodes). */
+CIX_API size_t cix_model_find(const cix_model *m, const char *code);
+/* Indicators of the hierarchy, in file order: their number and the node
+ * index of the k-th. */
+CIX_API size_t cix_model_nindicators(const cix_model *m);
+CIX_API size_t cix_model_indicator(const cix_model *m, size_t k);
+
+/* Node accessors; i out of range gives "", 0, CIX_NO_NODE, NaN. Strings are
+ * owned by the model. */
+CIX_API const char *cix_model_node_code(const cix_model *m, size_t i);
+CIX_API const char *cix_model_node_name(const cix_model *m, size_t i);
+CIX_API const char *cix_model_node_unit(const cix_model *m, size_t i);
+CIX_API cix_node_type cix_model_node_type(const cix_model *m, size_t i);
+/* Level (1 = indicators), 0 when the row gives none. */
+CIX_API int cix_model_node_level(const cix_model *m, size_t i);
+CIX_API size_t cix_model_node_parent(const cix_model *m, size_t i);
+/* Children in file order. */
+CIX_API size_t cix_model_node_nchildren(const cix_model *m, size_t i);
+CIX_API size_t cix_model_node_child(const cix_model *m, size_t i, size_t k);
+/* Direction (benefit for aggregates and empty cells). */
+CIX_API cix_direction cix_model_node_direction(const cix_model *m, size_t i);
+/* The Weight column as written (1 when empty); rescaled among siblings only
+ * when the weights are used. */
+CIX_API double cix_model_node_weight(const cix_model *m, size_t i);
+/* Target and Baseline columns (NaN when empty). */
+CIX_API double cix_model_node_target(const cix_model *m, size_t i);
+CIX_API double cix_model_node_baseline(const cix_model *m, size_t i);
+/* Denominator node of an indicator, or CIX_NO_NODE. */
+CIX_API size_t cix_model_node_denominator(const cix_model *m, size_t i);
+/* Target, goalposts (Lo, Hi), efficacy values and transform of node i. */
+CIX_API void cix_model_node_params(const cix_model *m, size_t i, cix_indicator_params *out);
+/* Line of the model file the node is on. */
+CIX_API uint64_t cix_model_node_line(const cix_model *m, size_t i);
+/*
+ * Methods in force for node i under options o (o may be NULL: the
+ * cix_options_init defaults): an indicator's normalization is its own, else
+ * the nearest ancestor's, else o->normalization; an aggregate's weighting is
+ * its own, else the nearest ancestor's, else "fixed" when the file has a
+ * Weight column, else o->weighting; its aggregation is its own, else the
+ * nearest ancestor's, else o->aggregation.
+ */
+CIX_API cix_normalization cix_model_node_normalization(const cix_model *m, size_t i,
+                                                       const cix_options *o);
+CIX_API cix_weighting cix_model_node_weighting(const cix_model *m, size_t i,
+                                               const cix_options *o);
+CIX_API cix_aggregation cix_model_node_aggregation(const cix_model *m, size_t i,
+                                                   const cix_options *o);
+
+/*
+ * Checks the model against panel p before anything is computed: every
+ * indicator is a column of p (else CIX_EDATA naming the indicator and the
+ * model line, and listing the panel's columns), every denominator an
+ * indicator names is a column too. O(nnodes * J).
+ */
+CIX_API cix_status cix_model_validate(const cix_model *m, const cix_panel *p,
+                                      cix_error *err);
+
+/*
+ * Reads a wide CSV panel for model m: the region and year columns of o and
+ * the columns of m's indicators and denominators are kept, every other
+ * column (codes, group labels, ...) is skipped, and a year written as a
+ * whole number with a ".0" suffix (as COINr writes it) is accepted. Line and
+ * column numbers in errors are those of the file. Long-form files are read
+ * as cix_panel_read_file does. Errors: as cix_panel_read_file.
+ * O(file size).
+ */
+CIX_API cix_status cix_model_read_panel(const cix_model *m, const char *path,
+                                        const cix_read_options *o, cix_panel **out,
+                                        cix_error *err);
+
+/* The scores of a model on a panel: every node's score, ranks, weights at
+ * every level, contributions. */
+typedef struct cix_model_result cix_model_result;
+
+/*
+ * Scores panel p with model m (docs/models.md, "Scores of a hierarchy"):
+ * x / d for indicators with a denominator; pre-treatment of o (impute,
+ * outliers, transforms from the model's Transform column); per-indicator
+ * normalization over o's scope; then every aggregate, children before
+ * parents, weighs its children's scores within itself (its weighting, over
+ * the scope) and aggregates them; ranks within each year for every node;
+ * rank change for the index; contributions of the indicators to the index.
+ * o's directions, params and fixed_weights must be NULL (the model gives
+ * them); o's coverage screen and drop_constant are not supported with a
+ * model (CIX_EUNSUPPORTED: remove the indicator from the model instead).
+ * Allocates through p's allocator.
+ * Errors: cix_model_validate's, every method's (naming the indicator, or the
+ * aggregate as "indicator"), CIX_EDATA (a zero denominator: names the cell),
+ * CIX_ENOMEM. On failure *out is NULL. O(n * (nindicators + nnodes) + n log n
+ * per node).
+ */
+CIX_API cix_status cix_model_compute(const cix_model *m, const cix_panel *p,
+                                     const cix_options *o, cix_model_result **out,
+                                     cix_error *err);
+CIX_API void cix_model_result_free(cix_model_result *r);
+
+CIX_API size_t cix_model_result_nrows(const cix_model_result *r);
+CIX_API size_t cix_model_result_nnodes(const cix_model_result *r);
+/* Score of node i, one per panel row (for an indicator: its normalized
+ * value); NULL for a node outside the hierarchy. The index is the root's. */
+CIX_API const double *cix_model_result_scores(const cix_model_result *r, size_t i);
+/* Ranks of node i within each year (descending score, o's ties). */
+CIX_API const double *cix_model_result_ranks(const cix_model_result *r, size_t i);
+/* Index scores, ranks and rank change (previous rank - this rank). */
+CIX_API const double *cix_model_result_index(const cix_model_result *r);
+CIX_API const double *cix_model_result_rank_change(const cix_model_result *r);
+/* The values an indicator's normalization saw: x / d, pre-treated. NULL
+ * for a node that is not an indicator. */
+CIX_API const double *cix_model_result_treated(const cix_model_result *r, size_t i);
+/* Weight of node i within its parent (siblings sum to 1); for scope year
+ * without average_weights, the last year's (see _weight_year). NaN for the
+ * root and nodes outside the hierarchy. */
+CIX_API double cix_model_result_weight(const cix_model_result *r, size_t i);
+/* Weight of node i within its parent for year index k. */
+CIX_API double cix_model_result_weight_year(const cix_model_result *r, size_t i, size_t k);
+/* Effective weight of node i on the index: the product of the weights along
+ * its path to the root (last year's for scope year). 1 for the root. */
+CIX_API double cix_model_result_effective_weight(const cix_model_result *r, size_t i);
+/*
+ * Contributions of indicator node i, one per row. When every aggregate is
+ * linear: w_eff_i * y_i / index (the indicator's share of the index score;
+ * they sum to 1 over the indicators of a row). Otherwise the indicator's
+ * relative position among the regions of the row's year, (n - rank)/(n - 1)
+ * with rank descending (1 = best, 0 = worst). NULL for other nodes.
+ */
+CIX_API const double *cix_model_result_contributions(const cix_model_result *r, size_t i);
+/* 1 when the contributions are shares of a linear index, 0 for ranks. */
+CIX_API int cix_model_result_contributions_linear(const cix_model_result *r);
+/* The (up to) three indicator nodes of row `row` with the largest (helpers)
+ * and smallest (hurters) contributions, best / worst first; returns how
+ * many were written to out[0..3) (indicators with missing values skipped). */
+CIX_API size_t cix_model_result_helpers(const cix_model_result *r, size_t row,
+                                        size_t out[3]);
+CIX_API size_t cix_model_result_hurters(const cix_model_result *r, size_t row,
+                                        size_t out[3]);
+/* Notes of the run (pre-treatment, weights), indicator = model node index. */
+CIX_API size_t cix_model_result_nnotes(const cix_model_result *r);
+CIX_API const cix_note *cix_model_result_note(const cix_model_result *r, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Fitted (frozen) models                                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A fitted model holds everything needed to score new data exactly as the
+ * fit data were scored: the model, the options, the engine version, every
+ * indicator's unit and normalization statistics (direction min/max, n, min,
+ * max, mean, sum of squared deviations, sum of squares), the weight of
+ * every node within its parent and the TOPSIS ideal points. Scope year is
+ * fitted as pooled (one set of statistics for all the fit years); base:YYYY
+ * freezes the base year's statistics. Rank and percentile normalizations
+ * and the JRC outlier rule cannot be frozen (CIX_EUNSUPPORTED).
+ */
+typedef struct cix_fitted cix_fitted;
+
+/*
+ * Fits model m on panel p with options o (as cix_model_compute). Scoring p
+ * with the result gives exactly cix_model_compute's scores for a pooled or
+ * base scope. Allocates through p's allocator.
+ * Errors: as cix_model_compute, CIX_EUNSUPPORTED (see above). O(as compute).
+ */
+CIX_API cix_status cix_fit(const cix_model *m, const cix_panel *p, const cix_options *o,
+                           cix_fitted **out, cix_error *err);
+CIX_API void cix_fitted_free(cix_fitted *f);
+
+/*
+ * Writes f to path as text (docs/models.md, "Fitted model files"): numbers
+ * written shortest-exact, so they read back bit for bit; no time stamps, so
+ * the same fit gives the same bytes. Atomic: a temporary file in the same
+ * directory renamed over path. Errors: CIX_EIO, CIX_ENOMEM. O(size).
+ */
+CIX_API cix_status cix_fitted_write_file(const cix_fitted *f, const char *path,
+                                         cix_error *err);
+/* Reads a fitted model file. Errors: CIX_EIO, CIX_EPARSE (naming the line),
+ * CIX_ENOMEM. */
+CIX_API cix_status cix_fitted_read_file(const char *path, const cix_allocator *alloc,
+                                        cix_fitted **out, cix_error *err);
+CIX_API cix_status cix_fitted_read_buffer(const void *buf, size_t len, const char *name,
+                                          const cix_allocator *alloc, cix_fitted **out,
+                                          cix_error *err);
+/* The model, the options (pointer members NULL) and the engine version
+ * string of the fit. Owned by f. */
+CIX_API const cix_model *cix_fitted_model(const cix_fitted *f);
+CIX_API const cix_options *cix_fitted_options(const cix_fitted *f);
+CIX_API const char *cix_fitted_engine_version(const cix_fitted *f);
+
+/*
+ * Checks that model m (e.g. the metadata that came with new data) has every
+ * indicator of the fit with the same unit and direction. Errors: CIX_EDATA
+ * naming the indicator, the two units and the model line.
+ */
+CIX_API cix_status cix_fitted_check_model(const cix_fitted *f, const cix_model *m,
+                                          cix_error *err);
+
+/*
+ * Scores panel p with the frozen statistics, weights and ideal points of f.
+ * The pre-treatment (imputation) runs on p itself. Values outside the fit
+ * data's range are allowed: minmax may go below range_lo or above range_hi,
+ * zscore beyond the fit's extremes. Refuses a panel lacking an indicator or
+ * denominator of the fit (CIX_EDATA naming it). Errors: as
+ * cix_model_compute. On failure *out is NULL.
+ */
+CIX_API cix_status cix_fitted_score(const cix_fitted *f, const cix_panel *p,
+                                    cix_model_result **out, cix_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Target attainment                                                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct cix_targets cix_targets;
+
+/*
+ * Progress of every region and year towards the targets of the model's
+ * indicators that have one (Target column), docs/models.md "Target
+ * attainment": progress = (x - b) / (t - b), capped to [0, 1], where x is
+ * the value (x / d with a denominator) and b the baseline: the Baseline
+ * column, else the region's value in baseline_year. A target below the
+ * baseline (a cost indicator, or a target to reduce) uses the same formula:
+ * both differences are negative. A target equal to its baseline counts as
+ * met when x is on the target's side (x >= t for a benefit indicator, x <= t
+ * for a cost one). An indicator met when progress = 1. Missing x or
+ * baseline gives NaN progress, left out of the share.
+ * baseline_year is used only where the model gives no Baseline (it may be
+ * CIX_NO_YEAR when every target indicator has one).
+ * Errors: CIX_EINVAL (no targets in the model, baseline year not in the
+ * panel, a cross-section needing a baseline year), cix_model_validate's,
+ * CIX_ENOMEM. O(n * number of targets).
+ */
+CIX_API cix_status cix_targets_compute(const cix_model *m, const cix_panel *p,
+                                       int32_t baseline_year, cix_targets **out,
+                                       cix_error *err);
+CIX_API void cix_targets_free(cix_targets *t);
+/* Number of target indicators and the model node of the k-th. */
+CIX_API size_t cix_targets_count(const cix_targets *t);
+CIX_API size_t cix_targets_node(const cix_targets *t, size_t k);
+/* Baselines of target k, one per panel row (NaN when unknown). */
+CIX_API const double *cix_targets_baseline(const cix_targets *t, size_t k);
+/* Progress of target k, one per panel row, in [0, 1] or NaN. */
+CIX_API const double *cix_targets_progress(const cix_targets *t, size_t k);
+/* Per row: share of the targets with a known progress that are met, and the
+ * number of targets met / known. */
+CIX_API const double *cix_targets_share_met(const cix_targets *t);
+CIX_API const size_t *cix_targets_met(const cix_targets *t);
+CIX_API const size_t *cix_targets_known(const cix_targets *t);
+
 #ifdef __cplusplus
 }
 #endif
