@@ -212,6 +212,73 @@ START_TEST(pca_and_audit_pretreat)
 }
 END_TEST
 
+
+/* Properties on a real data set (tai23): every weighting method gives
+ * weights >= 0 summing to 1; scaling all fixed weights by a positive constant
+ * changes no rank, whatever the aggregation. */
+START_TEST(properties_on_tai23)
+{
+    static const cix_weighting methods[] = {CIX_WEIGHT_EQUAL, CIX_WEIGHT_ENTROPY,
+                                            CIX_WEIGHT_SD,    CIX_WEIGHT_CV,
+                                            CIX_WEIGHT_CRITIC, CIX_WEIGHT_PCA,
+                                            CIX_WEIGHT_PCA_COEF};
+    static const cix_aggregation aggs[] = {CIX_AGG_LINEAR, CIX_AGG_GEOMETRIC,
+                                           CIX_AGG_HARMONIC, CIX_AGG_POWER,
+                                           CIX_AGG_TOPSIS};
+    cix_read_options ro;
+    cix_panel *p = NULL;
+    cix_options o;
+    cix_result *r1 = NULL, *r2 = NULL;
+    cix_error e;
+    double w1[8] = {3, 1, 4, 1, 5, 9, 2, 6}, w2[8];
+    size_t J, n;
+
+    cix_read_options_init(&ro);
+    ck_assert_cix_ok(cix_panel_read_file(cix_test_fixture("tai23.csv"), &ro, &p, &e), &e);
+    J = cix_panel_nindicators(p);
+    n = cix_panel_nrows(p);
+    ck_assert_uint_eq(J, 8);
+    for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+        double sum = 0;
+        const double *w;
+        cix_options_init(&o);
+        o.weighting = methods[m];
+        ck_assert_cix_ok(cix_compute(p, &o, &r1, &e), &e);
+        w = cix_result_weights(r1);
+        for (size_t j = 0; j < J; j++) {
+            ck_assert_msg(w[j] >= 0, "%s: weight %zu negative",
+                          cix_weighting_name(methods[m]), j);
+            sum += w[j];
+        }
+        ck_assert_rel(sum, 1.0, 1e-14, 0);
+        cix_result_free(r1);
+        r1 = NULL;
+    }
+    for (size_t j = 0; j < 8; j++)
+        w2[j] = 7.3 * w1[j];
+    for (size_t k = 0; k < sizeof aggs / sizeof aggs[0]; k++) {
+        cix_options_init(&o);
+        o.weighting = CIX_WEIGHT_FIXED;
+        o.aggregation = aggs[k];
+        o.power = 2;
+        o.range_lo = 1; /* positive for geometric and harmonic means */
+        o.range_hi = 100;
+        o.fixed_weights = w1;
+        o.nfixed_weights = 8;
+        ck_assert_cix_ok(cix_compute(p, &o, &r1, &e), &e);
+        o.fixed_weights = w2;
+        ck_assert_cix_ok(cix_compute(p, &o, &r2, &e), &e);
+        ck_assert_mem_eq(cix_result_ranks(r1), cix_result_ranks(r2), n * sizeof(double));
+        for (size_t i = 0; i < n; i++)
+            ck_assert_rel(cix_result_scores(r2)[i], cix_result_scores(r1)[i], 1e-14, 0);
+        cix_result_free(r1);
+        cix_result_free(r2);
+        r1 = r2 = NULL;
+    }
+    cix_panel_free(p);
+}
+END_TEST
+
 static Suite *pipeline_suite(void)
 {
     Suite *s = suite_create("pipeline");
@@ -221,6 +288,7 @@ static Suite *pipeline_suite(void)
     tcase_add_test(tc, no_pretreatment_no_copy);
     tcase_add_test(tc, pretreated_equals_pretreated_input);
     tcase_add_test(tc, pca_and_audit_pretreat);
+    tcase_add_test(tc, properties_on_tai23);
     suite_add_tcase(s, tc);
     return s;
 }
