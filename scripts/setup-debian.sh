@@ -18,10 +18,11 @@ case "${1:-}" in
     ;;
 esac
 
-# Build tools, the libraries cix links (OpenBLAS, LAPACKE, libcsv), Check
-# for the unit tests, and the locale tools.
+# Build tools, the libraries cix links (OpenBLAS, LAPACKE, libcsv; the cix
+# program also libxlsxwriter for Excel output), Check for the unit tests,
+# and the locale tools.
 packages="cmake make gcc libc6-dev binutils pkg-config libopenblas-dev liblapacke-dev
-libcsv-dev check locales"
+libcsv-dev libxlsxwriter-dev check locales"
 
 missing=""
 for p in $packages; do

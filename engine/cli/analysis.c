@@ -15,6 +15,8 @@
 
 static const char *ind(const cli_run *run, size_t j)
 {
+    if (run->audit_names)
+        return run->audit_names[j];
     return cix_panel_indicator(run->panel, j);
 }
 
@@ -356,8 +358,23 @@ static const struct {
 };
 #define NFLAGS (sizeof flag_names / sizeof flag_names[0])
 
+size_t cli_audit_nflags(void)
+{
+    return NFLAGS;
+}
+
+unsigned cli_audit_flag_bit(size_t f)
+{
+    return flag_names[f].bit;
+}
+
+const char *cli_audit_flag_name(size_t f)
+{
+    return flag_names[f].name;
+}
+
 /* The explanation of flag f for indicator j (j = (size_t)-1: overall). */
-static void explain(cli_buf *b, const cli_run *run, const cix_audit *a, size_t f, size_t j)
+void cli_audit_explain(cli_buf *b, const cli_run *run, const cix_audit *a, size_t f, size_t j)
 {
     size_t J = cix_audit_nindicators(a), k, n = 0;
     const double *R = cix_audit_pearson(a);
@@ -459,14 +476,14 @@ static void audit_csv(FILE *fp, const cli_run *run, const cix_audit *a, cli_buf 
     for (f = 0; f < NFLAGS; f++) {
         if (!(ofl & flag_names[f].bit))
             continue;
-        explain(b, run, a, f, (size_t)-1);
+        cli_audit_explain(b, run, a, f, (size_t)-1);
         row_text(fp, "flag", key2(kb, "overall", ":", flag_names[f].name), b->s ? b->s : "");
     }
     for (j = 0; j < J; j++) {
         for (f = 0; f < NFLAGS; f++) {
             if (!(fl[j] & flag_names[f].bit))
                 continue;
-            explain(b, run, a, f, j);
+            cli_audit_explain(b, run, a, f, j);
             row_text(fp, "flag", key2(kb, ind(run, j), ":", flag_names[f].name),
                      b->s ? b->s : "");
         }
@@ -542,7 +559,7 @@ static void audit_table(FILE *fp, const cli_run *run, const cix_audit *a, cli_bu
     for (f = 0; f < NFLAGS; f++) {
         if (!(ofl & flag_names[f].bit))
             continue;
-        explain(b, run, a, f, (size_t)-1);
+        cli_audit_explain(b, run, a, f, (size_t)-1);
         fprintf(fp, "  overall: %s: %s\n", flag_names[f].name, b->s ? b->s : "");
         nflags++;
     }
@@ -550,7 +567,7 @@ static void audit_table(FILE *fp, const cli_run *run, const cix_audit *a, cli_bu
         for (f = 0; f < NFLAGS; f++) {
             if (!(fl[j] & flag_names[f].bit))
                 continue;
-            explain(b, run, a, f, j);
+            cli_audit_explain(b, run, a, f, j);
             fprintf(fp, "  %s: %s: %s\n", ind(run, j), flag_names[f].name, b->s ? b->s : "");
             nflags++;
         }
@@ -608,7 +625,7 @@ static void audit_json(FILE *fp, const cli_run *run, const cix_audit *a, cli_buf
         for (f = 0; f < NFLAGS; f++) {
             if (!(bits & flag_names[f].bit))
                 continue;
-            explain(b, run, a, f, jj);
+            cli_audit_explain(b, run, a, f, jj);
             fprintf(fp, "%s\n    {\"indicator\": ", n++ ? "," : "");
             if (j == 0)
                 fputs("null", fp);

@@ -352,9 +352,21 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
                 run->format = CLI_FMT_CSV;
             else if (strcmp(arg, "json") == 0)
                 run->format = CLI_FMT_JSON;
+            else if (strcmp(arg, "csv-long") == 0)
+                run->format = CLI_FMT_CSV_LONG;
+            else if (strcmp(arg, "csv-wide") == 0)
+                run->format = CLI_FMT_CSV_WIDE;
+            else if (strcmp(arg, "xlsx") == 0)
+                run->format = CLI_FMT_XLSX;
+            else if (run->command == CLI_CMD_SCORE)
+                return cli_usage_error(cmd, "unknown format '%s'; use table, csv, json, "
+                                            "csv-long, csv-wide or xlsx", arg);
             else
                 return cli_usage_error(cmd, "unknown format '%s'; use table, csv or json",
                                        arg);
+            if (run->format >= CLI_FMT_CSV_LONG && run->command != CLI_CMD_SCORE)
+                return cli_usage_error(cmd, "--format %s applies to 'cix score' only; use "
+                                            "table, csv or json", arg);
             break;
         case 'o':
             run->output = arg;
@@ -467,10 +479,19 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
     }
     if (optind >= argc)
         return cli_usage_error(cmd, "missing the panel file: cix %s [OPTIONS] PANEL.csv", cmd);
-    if (optind + 1 < argc)
-        return cli_usage_error(cmd, "one panel file expected, got '%s' and '%s'",
+    if (optind + 1 < argc && run->command != CLI_CMD_SCORE)
+        return cli_usage_error(cmd, "one panel file expected, got '%s' and '%s' (only "
+                                    "'cix score' takes several)",
                                argv[optind], argv[optind + 1]);
-    run->input = argv[optind];
+    for (; optind < argc; optind++) {
+        int rc = cli_add_input(run, argv[optind]);
+        if (rc)
+            return rc;
+    }
+    if (run->ninputs == 0)
+        return cli_usage_error(cmd, "no panel file: the directories given hold no *.csv "
+                                    "file");
+    run->input = run->inputs[0];
 
     /* Combinations. */
     if (run->opt.weighting == CIX_WEIGHT_FIXED && !run->weights_file)
@@ -550,6 +571,14 @@ int cli_uses_factors(const cli_run *run)
 
 void cli_run_free(cli_run *run)
 {
+    size_t i;
+    for (i = 0; i < run->ninputs; i++)
+        free(run->inputs[i]);
+    free(run->inputs);
+    free(run->out_dir);
+    run->inputs = NULL;
+    run->ninputs = 0;
+    run->out_dir = NULL;
     free(run->pargs);
     free(run->params);
     free(run->groups);

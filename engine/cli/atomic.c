@@ -175,18 +175,35 @@ int cli_out_commit(cli_out *o)
         }
         return CLI_EXIT_OK;
     }
-    if (fflush(o->fp) != 0 || ferror(o->fp)) {
-        e = errno ? errno : EIO;
-    } else if (fsync(fileno(o->fp)) != 0) {
-        e = errno;
-        what = "sync";
-    } else if (fchmod(fileno(o->fp), target_mode(o->path)) != 0) {
-        e = errno;
-        what = "set the mode of";
+    if (!o->fp) {
+        /* written by name (cli_out_reserve): open it again to sync it */
+        int fd = open(o->tmp, O_RDONLY);
+        if (fd < 0) {
+            e = errno;
+        } else {
+            if (fsync(fd) != 0) {
+                e = errno;
+                what = "sync";
+            } else if (fchmod(fd, target_mode(o->path)) != 0) {
+                e = errno;
+                what = "set the mode of";
+            }
+            close(fd);
+        }
+    } else {
+        if (fflush(o->fp) != 0 || ferror(o->fp)) {
+            e = errno ? errno : EIO;
+        } else if (fsync(fileno(o->fp)) != 0) {
+            e = errno;
+            what = "sync";
+        } else if (fchmod(fileno(o->fp), target_mode(o->path)) != 0) {
+            e = errno;
+            what = "set the mode of";
+        }
+        if (fclose(o->fp) != 0 && !e)
+            e = errno ? errno : EIO;
+        o->fp = NULL;
     }
-    if (fclose(o->fp) != 0 && !e)
-        e = errno ? errno : EIO;
-    o->fp = NULL;
     if (!e && rename(o->tmp, o->path) != 0) {
         e = errno;
         what = "rename the temporary file onto";
@@ -205,6 +222,27 @@ int cli_out_commit(cli_out *o)
     sync_directory(o->path);
     free(o->tmp);
     o->tmp = NULL;
+    return CLI_EXIT_OK;
+}
+
+int cli_out_reserve(cli_out *o, const char *path)
+{
+    int rc;
+    if (!path || strcmp(path, "-") == 0) {
+        cli_errorf("this output is a file: give -o FILE");
+        return CLI_EXIT_USAGE;
+    }
+    rc = cli_out_open(o, path);
+    if (rc)
+        return rc;
+    if (fclose(o->fp) != 0) {
+        int e = errno;
+        o->fp = NULL;
+        cli_out_abort(o);
+        cli_errorf("cannot write '%s': %s", path, strerror(e));
+        return CLI_EXIT_IO;
+    }
+    o->fp = NULL;
     return CLI_EXIT_OK;
 }
 

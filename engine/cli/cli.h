@@ -39,6 +39,8 @@ void cli_errorf(const char *fmt, ...) CLI_PRINTF(1, 2);
  * returns CLI_EXIT_USAGE. command may be NULL. */
 int cli_usage_error(const char *command, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+typedef struct cli_view cli_view;
+
 /* ---- growing strings (output.c) ----------------------------------------- */
 
 /* A NUL-terminated string that grows; after an allocation failure `failed`
@@ -81,7 +83,10 @@ typedef enum cli_format {
     CLI_FMT_AUTO = 0, /* table on a terminal, csv otherwise */
     CLI_FMT_TABLE = 1,
     CLI_FMT_CSV = 2,
-    CLI_FMT_JSON = 3
+    CLI_FMT_JSON = 3,
+    CLI_FMT_CSV_LONG = 4, /* tidy: region,year,node,quantity,value */
+    CLI_FMT_CSV_WIDE = 5, /* one row per region: score_YYYY, rank_YYYY */
+    CLI_FMT_XLSX = 6      /* an Excel workbook (needs -o) */
 } cli_format;
 
 /* One direction setting from the command line, in command-line order. */
@@ -106,8 +111,14 @@ typedef struct cli_param_arg {
 
 typedef struct cli_run {
     cli_command command;
-    const char *input;     /* the panel file */
+    const char *input;     /* the panel file of the current run */
+    char **inputs;         /* cix score: every panel file, directories expanded */
+    size_t ninputs, inputs_cap;
+    int concat;            /* several files on one output: a `file` column first */
+    size_t file_index;     /* index of the current file in inputs */
     const char *output;    /* -o FILE, or NULL for stdout */
+    char *out_dir;         /* -o DIR/: one output per input in DIR, else NULL */
+    int progress;          /* draw a progress bar on standard error */
     cli_format format;
     int quiet;
     cix_options opt;
@@ -130,9 +141,27 @@ typedef struct cli_run {
     size_t *groups;            /* audit: group index of each indicator, or NULL */
     char *group_copy;          /* storage of the group names */
     const char **group_names;  /* (inside group_copy) name of each indicator's group */
+    /* Names of the audited indicators when they are not the panel's columns
+     * (a model's indicators), else NULL. */
+    const char **audit_names;
     /* The command line that reproduces the run ("cix score -n ... FILE"). */
     cli_buf reproduce;
 } cli_run;
+
+/* Adds a panel file, or every *.csv file of a directory in name order
+ * (batch.c). Returns an exit code. */
+int cli_add_input(cli_run *run, const char *path);
+/* Frees what belongs to the current input (panel, directions, ...) so the
+ * next input can be prepared. */
+void cli_run_reset_file(cli_run *run);
+/* Decides where each output goes (-o FILE, -o DIR/, standard output) and
+ * checks the combination with the format. Returns an exit code. */
+int cli_plan_outputs(cli_run *run);
+/* The output file of the current input under -o DIR/ (malloc'd). */
+char *cli_output_path(const cli_run *run);
+/* Progress on standard error: clear the bar, draw it after `done` files. */
+void cli_progress_clear(const cli_run *run);
+void cli_progress_draw(const cli_run *run, size_t done);
 
 /* Sets the defaults of every option (cix_options_init, cix_read_options_init). */
 void cli_run_init(cli_run *run, cli_command command);
@@ -152,6 +181,18 @@ int cli_run_score(cli_run *run);
 int cli_run_weights(cli_run *run);
 int cli_run_pca(cli_run *run);
 int cli_run_audit(cli_run *run);
+
+/* Reads the panel of run->input and resolves everything that needs its
+ * indicator names. Returns an exit code. */
+int cli_prepare(cli_run *run);
+/* Runs `one` on every input (cix score, --model, --fitted), with the
+ * progress bar, the outputs planned by cli_plan_outputs and, for several
+ * inputs on standard output, their concatenation. */
+int cli_run_batch(cli_run *run, int (*one)(cli_run *run, FILE *collect));
+/* Writes the scores of the current input where they go. */
+int cli_emit_scores(cli_run *run, const cli_view *v, FILE *collect);
+/* Writes an Excel workbook atomically (xlsx.c). Returns an exit code. */
+int cli_write_xlsx(const char *path, const cli_run *run, const cli_view *v);
 
 /* Reads --params FILE (params.c): a CSV with the column indicator and any of
  * target, lo, hi, satisfactory, not_allowed, transform, into run->params
@@ -200,8 +241,71 @@ int cli_out_open(cli_out *o, const char *path);
  * failure the temporary file is removed and the target left untouched.
  * Returns an exit code (after printing the error). */
 int cli_out_commit(cli_out *o);
+/* As cli_out_open for a file that another library writes by name: the
+ * temporary file is created and closed, o->tmp is its name; commit with
+ * cli_out_commit as usual. */
+int cli_out_reserve(cli_out *o, const char *path);
 /* Removes the temporary file (after a failure); stdout is left alone. */
 void cli_out_abort(cli_out *o);
+
+/* ---- what the score writers show (view.c) ------------------------------- */
+
+/* Indicators named per row as helping and hurting most. */
+#define CLI_NHELP 3
+
+/* The results of a plain run (cix_result) or of a model run
+ * (cix_model_result) seen the same way by every score writer. */
+struct cli_view {
+    const cix_panel *panel;
+    const cix_result *res;         /* plain run, else NULL */
+    const cix_model *model;        /* model run, else NULL */
+    const cix_model_result *mres;  /* model run, else NULL */
+    size_t n;                      /* rows */
+    const double *score, *rank, *change; /* the index, one per row */
+    const char *index_code;        /* "index", or the model's root code */
+    /* Indicators: name and normalized column (n values each). */
+    size_t nind;
+    const char **ind_name;
+    const double **ind_y;
+    size_t *ind_node;              /* model node of each indicator, else NULL */
+    double *ind_weight;            /* model: effective weight on the index, else NULL */
+    /* Aggregates below the root (model runs), in model order. */
+    size_t nagg;
+    size_t *agg_node;
+    const double **agg_score, **agg_rank; /* n values each */
+    /* Model runs: weight of every node within its parent, and on the index. */
+    double *node_weight, *node_eff_weight;
+    /* Per row, CLI_NHELP indicator indices (into ind_*, (size_t)-1 = none)
+     * helping / hurting most, best / worst first, and their values. */
+    size_t *help, *hurt;
+    double *help_val, *hurt_val;
+    int linear;                    /* 1: contributions w*y/score; 0: relative ranks */
+    size_t *year_index;            /* per row: index of its year (0: cross-section) */
+    /* Model runs: the notes of the run. */
+    const cix_note **notes;
+    size_t nnotes;
+    /* The audit for the workbook (owned), or NULL with the reason in
+     * audit_error (owned). */
+    cix_audit *audit;
+    char *audit_error;
+};
+
+/* Builds the view of a plain run. Returns an exit code. */
+int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res);
+/* Builds the view of a model run. Returns an exit code. */
+int cli_view_model(cli_view *v, const cix_panel *p, const cix_model *m,
+                   const cix_model_result *r);
+void cli_view_free(cli_view *v);
+/* Computes the audit of panel p for the workbook into v->audit; a failure
+ * (missing cells, singular correlations) leaves its message in
+ * v->audit_error. Returns an exit code (only for out of memory). */
+int cli_view_audit(cli_view *v, const cix_panel *p, const cix_options *o,
+                   const size_t *groups);
+/* Weight of indicator i of the view for the row's year (effective weight
+ * on the index for a model run). */
+double cli_view_weight(const cli_view *v, const cli_run *run, size_t i, size_t row);
+/* "contribution" or "relative_rank": what the helper values are. */
+const char *cli_view_measure(const cli_view *v);
 
 /* ---- writers (output.c) ------------------------------------------------- */
 
@@ -210,7 +314,7 @@ int cli_per_year_weights(const cli_run *run);
 /* Writes the result of `cix score` in run->format (not AUTO) to fp.
  * Returns an exit code (CLI_EXIT_NOMEM); write errors are left in fp's
  * error flag for cli_out_commit. */
-int cli_write_scores(FILE *fp, const cli_run *run, const cix_result *res);
+int cli_write_scores(FILE *fp, const cli_run *run, const cli_view *v);
 /* Writes the weights of `cix weights`: w holds nyears rows of nindicators
  * weights when cli_per_year_weights(run), else one row. res (may be NULL)
  * gives the notes; pca (may be NULL) the eigenvalues and loadings for
@@ -220,6 +324,24 @@ int cli_write_weights(FILE *fp, const cli_run *run, const double *w, const cix_r
 /* `cix pca` and `cix audit` (analysis.c). */
 int cli_write_pca(FILE *fp, const cli_run *run, const cix_pca *pca);
 int cli_write_audit(FILE *fp, const cli_run *run, const cix_audit *au);
+/* The audit flags in their fixed order: count, bit, name; and the
+ * explanation of flag f for indicator j ((size_t)-1: overall) into b. */
+size_t cli_audit_nflags(void);
+unsigned cli_audit_flag_bit(size_t f);
+const char *cli_audit_flag_name(size_t f);
+void cli_audit_explain(cli_buf *b, const cli_run *run, const cix_audit *a, size_t f,
+                       size_t j);
+
+/* Rows in output order: year, then rank, then input order. NULL when out
+ * of memory. */
+size_t *cli_score_order(const cli_view *v);
+/* Model runs (modelout.c): the node weights as JSON ("weights" member) and
+ * as a table, and the notes ("notes" member, with a leading ",\n"). */
+void cli_model_weights_json(FILE *fp, const cli_view *v);
+int cli_model_weights_table(FILE *fp, const cli_view *v);
+void cli_model_notes_json(FILE *fp, const cli_view *v);
+/* The name of a note kind in JSON ("imputed", ...). */
+const char *cli_note_kind_name(cix_note_kind k);
 
 /* Shared pieces of the writers (output.c). */
 void cli_comment_line(FILE *fp, const cli_run *run);

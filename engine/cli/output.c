@@ -422,7 +422,7 @@ static void json_params(FILE *fp, const cli_run *run)
     fputs(any ? "\n    },\n" : "null,\n", fp);
 }
 
-static const char *note_kind_name(cix_note_kind k)
+const char *cli_note_kind_name(cix_note_kind k)
 {
     switch (k) {
     case CIX_NOTE_IMPUTED:
@@ -457,7 +457,7 @@ void cli_json_notes(FILE *fp, const cli_run *run, const cix_result *res)
         const cix_note *t = cix_result_note(res, i);
         if (!t)
             continue;
-        fprintf(fp, "%s\n    {\"kind\": \"%s\"", i ? "," : "", note_kind_name(t->kind));
+        fprintf(fp, "%s\n    {\"kind\": \"%s\"", i ? "," : "", cli_note_kind_name(t->kind));
         if (t->indicator != (size_t)-1 && t->indicator < cix_panel_nindicators(run->panel)) {
             fputs(", \"indicator\": ", fp);
             cli_json_string(fp, cix_panel_indicator(run->panel, t->indicator));
@@ -795,91 +795,172 @@ static int order_cmp(const void *pa, const void *pb)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
-static order_item *score_order(const cli_run *run, const cix_result *res)
+size_t *cli_score_order(const cli_view *v)
 {
-    size_t n = cix_result_nrows(res), i;
-    const double *rank = cix_result_ranks(res);
+    size_t n = v->n, i;
     order_item *it = malloc((n ? n : 1) * sizeof *it);
+    size_t *rows;
     if (!it)
         return NULL;
     for (i = 0; i < n; i++) {
-        it[i].year = cix_panel_has_year(run->panel) ? cix_panel_row_year(run->panel, i) : 0;
-        it[i].rank = rank[i];
+        it[i].year = cix_panel_has_year(v->panel) ? cix_panel_row_year(v->panel, i) : 0;
+        it[i].rank = v->rank[i];
         it[i].row = i;
     }
     qsort(it, n, sizeof *it, order_cmp);
-    return it;
+    rows = malloc((n ? n : 1) * sizeof *rows);
+    if (rows)
+        for (i = 0; i < n; i++)
+            rows[i] = it[i].row;
+    free(it);
+    return rows;
 }
 
-static void scores_csv(FILE *fp, const cli_run *run, const cix_result *res,
-                       const order_item *it)
+/* The input file as the `file` column shows it. */
+static void file_field(FILE *fp, const cli_run *run)
 {
-    size_t n = cix_result_nrows(res), i;
-    int has_year = cix_panel_has_year(run->panel);
-    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
+    if (!run->concat)
+        return;
+    cli_csv_field(fp, run->input);
+    fputc(',', fp);
+}
+
+/* 1 when this file writes the CSV header (the first of a concatenation). */
+static int write_header(const cli_run *run)
+{
+    return !run->concat || run->file_index == 0;
+}
+
+static void scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const size_t *ord)
+{
+    size_t n = v->n, i, k;
+    /* concatenated files share one header: the year column always */
+    int has_year = cix_panel_has_year(v->panel) || run->concat;
     char t[CIX_DOUBLE_BUFSIZE];
 
-    const double *change = cix_result_rank_change(res);
-
     cli_comment_line(fp, run);
-    fputs(has_year ? "region,year,score,rank,rank_change\n" : "region,score,rank\n", fp);
+    if (write_header(run)) {
+        if (run->concat)
+            fputs("file,", fp);
+        fputs(has_year ? "region,year,score,rank,rank_change" : "region,score,rank", fp);
+        fputs(",help_1,help_2,help_3,hurt_1,hurt_2,hurt_3", fp);
+        for (k = 0; k < v->nagg; k++) {
+            fputc(',', fp);
+            cli_csv_field(fp, cix_model_node_code(v->model, v->agg_node[k]));
+        }
+        fputc('\n', fp);
+    }
     for (i = 0; i < n; i++) {
-        size_t r = it[i].row;
-        double rk = rank[r];
-        cli_csv_field(fp, cix_panel_row_region(run->panel, r));
+        size_t r = ord[i];
+        double rk = v->rank[r];
+        file_field(fp, run);
+        cli_csv_field(fp, cix_panel_row_region(v->panel, r));
         if (has_year) {
             fputc(',', fp);
-            put_int(fp, cix_panel_row_year(run->panel, r));
+            if (cix_panel_has_year(v->panel))
+                put_int(fp, cix_panel_row_year(v->panel, r));
         }
         fputc(',', fp);
-        fwrite(t, 1, cix_format_double(score[r], t), fp);
+        fwrite(t, 1, cix_format_double(v->score[r], t), fp);
         fputc(',', fp);
         if (!isnan(rk))
             put_rank(fp, rk);
         if (has_year) {
             fputc(',', fp);
-            if (change && !isnan(change[r]))
-                put_rank(fp, change[r]);
+            if (v->change && !isnan(v->change[r]))
+                put_rank(fp, v->change[r]);
+        }
+        for (k = 0; k < 2 * CLI_NHELP; k++) {
+            size_t j = k < CLI_NHELP ? v->help[r * CLI_NHELP + k]
+                                     : v->hurt[r * CLI_NHELP + k - CLI_NHELP];
+            fputc(',', fp);
+            if (j != (size_t)-1)
+                cli_csv_field(fp, v->ind_name[j]);
+        }
+        for (k = 0; k < v->nagg; k++) {
+            fputc(',', fp);
+            cli_put_double(fp, v->agg_score[k][r]);
         }
         fputc('\n', fp);
     }
 }
 
-static void scores_json(FILE *fp, const cli_run *run, const cix_result *res,
-                        const order_item *it, const weight_rows *wr)
+static void json_help_list(FILE *fp, const cli_view *v, const size_t *idx, const double *val)
 {
-    size_t n = cix_result_nrows(res), i;
-    int has_year = cix_panel_has_year(run->panel);
-    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
-    const double *change = cix_result_rank_change(res);
+    size_t k, m = 0;
+    fputc('[', fp);
+    for (k = 0; k < CLI_NHELP; k++) {
+        if (idx[k] == (size_t)-1)
+            continue;
+        fputs(m++ ? ", {\"indicator\": " : "{\"indicator\": ", fp);
+        cli_json_string(fp, v->ind_name[idx[k]]);
+        fputs(", \"value\": ", fp);
+        cli_json_number(fp, val[k]);
+        fputc('}', fp);
+    }
+    fputc(']', fp);
+}
+
+static void scores_json(FILE *fp, const cli_run *run, const cli_view *v, const size_t *ord,
+                        const weight_rows *wr)
+{
+    size_t n = v->n, i, k;
+    int has_year = cix_panel_has_year(v->panel);
 
     cli_json_head(fp, run);
-    weights_json(fp, run, wr);
+    if (v->mres)
+        cli_model_weights_json(fp, v);
+    else
+        weights_json(fp, run, wr);
+    fprintf(fp, ",\n  \"help_measure\": \"%s\"", cli_view_measure(v));
     fputs(",\n  \"scores\": [", fp);
     for (i = 0; i < n; i++) {
-        size_t r = it[i].row;
+        size_t r = ord[i];
         fprintf(fp, "%s\n    {\"region\": ", i ? "," : "");
-        cli_json_string(fp, cix_panel_row_region(run->panel, r));
+        cli_json_string(fp, cix_panel_row_region(v->panel, r));
         if (has_year)
-            fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(run->panel, r));
+            fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(v->panel, r));
         fputs(", \"score\": ", fp);
-        cli_json_number(fp, score[r]);
+        cli_json_number(fp, v->score[r]);
         fputs(", \"rank\": ", fp);
-        if (isnan(rank[r]))
+        if (isnan(v->rank[r]))
             fputs("null", fp);
         else
-            put_rank(fp, rank[r]);
+            put_rank(fp, v->rank[r]);
         if (has_year) {
             fputs(", \"rank_change\": ", fp);
-            if (!change || isnan(change[r]))
+            if (!v->change || isnan(v->change[r]))
                 fputs("null", fp);
             else
-                put_rank(fp, change[r]);
+                put_rank(fp, v->change[r]);
         }
+        if (v->nagg) {
+            fputs(", \"pillars\": {", fp);
+            for (k = 0; k < v->nagg; k++) {
+                fputs(k ? ", " : "", fp);
+                cli_json_string(fp, cix_model_node_code(v->model, v->agg_node[k]));
+                fputs(": {\"score\": ", fp);
+                cli_json_number(fp, v->agg_score[k][r]);
+                fputs(", \"rank\": ", fp);
+                if (isnan(v->agg_rank[k][r]))
+                    fputs("null", fp);
+                else
+                    put_rank(fp, v->agg_rank[k][r]);
+                fputc('}', fp);
+            }
+            fputc('}', fp);
+        }
+        fputs(", \"helpers\": ", fp);
+        json_help_list(fp, v, v->help + r * CLI_NHELP, v->help_val + r * CLI_NHELP);
+        fputs(", \"hurters\": ", fp);
+        json_help_list(fp, v, v->hurt + r * CLI_NHELP, v->hurt_val + r * CLI_NHELP);
         fputc('}', fp);
     }
     fputs(n ? "\n  ]" : "]", fp);
-    cli_json_notes(fp, run, res);
+    if (v->mres)
+        cli_model_notes_json(fp, v);
+    else
+        cli_json_notes(fp, run, v->res);
     fputs("\n}\n", fp);
 }
 
@@ -891,40 +972,50 @@ typedef struct table_row {
     char change[CIX_DOUBLE_BUFSIZE + 8];
 } table_row;
 
-static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
-                        const order_item *it, const weight_rows *wr)
+static int scores_table(FILE *fp, const cli_run *run, const cli_view *v, const size_t *ord,
+                        const weight_rows *wr)
 {
-    size_t n = cix_result_nrows(res), i;
-    int has_year = cix_panel_has_year(run->panel);
-    const double *score = cix_result_scores(res), *rank = cix_result_ranks(res);
-    const double *change = cix_result_rank_change(res);
+    size_t n = v->n, i, k;
+    int has_year = cix_panel_has_year(v->panel);
     size_t wreg = strlen("region"), wyear = strlen("year"), wscore = strlen("score"),
            wrank = strlen("rank"), wchange = strlen("change");
+    size_t *wagg = NULL;
     table_row *tr = malloc((n ? n : 1) * sizeof *tr);
+    char num[64];
     cli_buf b;
     int rc;
 
     if (!tr)
         return CLI_EXIT_NOMEM;
+    wagg = malloc((v->nagg ? v->nagg : 1) * sizeof *wagg);
+    if (!wagg) {
+        free(tr);
+        return CLI_EXIT_NOMEM;
+    }
+    for (k = 0; k < v->nagg; k++) {
+        size_t w = cli_display_width(cix_model_node_code(v->model, v->agg_node[k]));
+        wagg[k] = w > 6 ? w : 6;
+    }
     cli_buf_init(&b);
     for (i = 0; i < n; i++) {
-        size_t r = it[i].row, w;
-        w = cli_display_width(cix_panel_row_region(run->panel, r));
+        size_t r = ord[i], w;
+        w = cli_display_width(cix_panel_row_region(v->panel, r));
         if (w > wreg)
             wreg = w;
-        snprintf(tr[i].year, sizeof tr[i].year, "%ld", (long)cix_panel_row_year(run->panel, r));
+        snprintf(tr[i].year, sizeof tr[i].year, "%ld", (long)cix_panel_row_year(v->panel, r));
         if (strlen(tr[i].year) > wyear)
             wyear = strlen(tr[i].year);
-        if (isnan(score[r]))
+        if (isnan(v->score[r]))
             snprintf(tr[i].score, sizeof tr[i].score, "-");
         else
-            snprintf(tr[i].score, sizeof tr[i].score, "%.*f", TABLE_SCORE_DECIMALS, score[r]);
+            snprintf(tr[i].score, sizeof tr[i].score, "%.*f", TABLE_SCORE_DECIMALS,
+                     v->score[r]);
         if (strlen(tr[i].score) > wscore)
             wscore = strlen(tr[i].score);
         b.len = 0;
         if (b.s)
             b.s[0] = '\0';
-        cli_buf_rank(&b, rank[r]);
+        cli_buf_rank(&b, v->rank[r]);
         snprintf(tr[i].rank, sizeof tr[i].rank, "%s", b.failed ? "?" : (b.len ? b.s : "-"));
         if (strlen(tr[i].rank) > wrank)
             wrank = strlen(tr[i].rank);
@@ -932,10 +1023,10 @@ static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
         b.len = 0;
         if (b.s)
             b.s[0] = '\0';
-        if (change && !isnan(change[r])) {
-            if (change[r] > 0)
+        if (v->change && !isnan(v->change[r])) {
+            if (v->change[r] > 0)
                 cli_buf_putc(&b, '+');
-            cli_buf_rank(&b, change[r]);
+            cli_buf_rank(&b, v->change[r]);
         }
         snprintf(tr[i].change, sizeof tr[i].change, "%s", b.failed ? "?" : (b.len ? b.s : "-"));
         if (strlen(tr[i].change) > wchange)
@@ -958,9 +1049,15 @@ static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
         cli_pad(fp, 2 + wchange - strlen("change"));
         fputs("change", fp);
     }
+    for (k = 0; k < v->nagg; k++) {
+        const char *code = cix_model_node_code(v->model, v->agg_node[k]);
+        cli_pad(fp, 2 + wagg[k] - cli_display_width(code));
+        fputs(code, fp);
+    }
     fputc('\n', fp);
     for (i = 0; i < n; i++) {
-        const char *reg = cix_panel_row_region(run->panel, it[i].row);
+        size_t r = ord[i];
+        const char *reg = cix_panel_row_region(v->panel, r);
         fputs(reg, fp);
         cli_pad(fp, wreg - cli_display_width(reg));
         if (has_year) {
@@ -975,38 +1072,188 @@ static int scores_table(FILE *fp, const cli_run *run, const cix_result *res,
             cli_pad(fp, 2 + wchange - strlen(tr[i].change));
             fputs(tr[i].change, fp);
         }
+        for (k = 0; k < v->nagg; k++) {
+            int m;
+            double x = v->agg_score[k][r];
+            if (isnan(x))
+                m = snprintf(num, sizeof num, "-");
+            else
+                m = snprintf(num, sizeof num, "%.*f", TABLE_SCORE_DECIMALS, x);
+            if (m < 0)
+                m = 0;
+            cli_pad(fp, 2 + (wagg[k] > (size_t)m ? wagg[k] - (size_t)m : 0));
+            fputs(num, fp);
+        }
         fputc('\n', fp);
     }
     free(tr);
+    free(wagg);
     fputc('\n', fp);
-    rc = weights_table(fp, run, wr);
+    if (v->mres)
+        rc = cli_model_weights_table(fp, v);
+    else
+        rc = weights_table(fp, run, wr);
     return rc;
 }
 
-int cli_write_scores(FILE *fp, const cli_run *run, const cix_result *res)
+/* csv-long: one row per region, year, node and quantity. */
+static void scores_csv_long(FILE *fp, const cli_run *run, const cli_view *v,
+                            const size_t *ord)
 {
-    weight_rows wr;
-    order_item *it;
-    int rc = weight_rows_make(run, NULL, res, &wr);
-    if (rc)
+    size_t n = v->n, i, j, k;
+    int panel_year = cix_panel_has_year(v->panel);
+    int has_year = panel_year || run->concat;
+
+#define LONG_ROW(node, quantity, value)                                                   \
+    do {                                                                                  \
+        file_field(fp, run);                                                              \
+        cli_csv_field(fp, cix_panel_row_region(v->panel, r));                             \
+        if (has_year) {                                                                   \
+            fputc(',', fp);                                                               \
+            if (panel_year)                                                               \
+                put_int(fp, cix_panel_row_year(v->panel, r));                             \
+        }                                                                                 \
+        fputc(',', fp);                                                                   \
+        cli_csv_field(fp, node);                                                          \
+        fputs("," quantity ",", fp);                                                      \
+        cli_put_double(fp, value);                                                        \
+        fputc('\n', fp);                                                                  \
+    } while (0)
+
+    cli_comment_line(fp, run);
+    if (write_header(run)) {
+        if (run->concat)
+            fputs("file,", fp);
+        fputs(has_year ? "region,year,node,quantity,value\n" : "region,node,quantity,value\n",
+              fp);
+    }
+    for (i = 0; i < n; i++) {
+        size_t r = ord[i];
+        LONG_ROW(v->index_code, "score", v->score[r]);
+        LONG_ROW(v->index_code, "rank", v->rank[r]);
+        if (panel_year || run->concat)
+            LONG_ROW(v->index_code, "rank_change", v->change ? v->change[r] : NAN);
+        for (k = 0; k < v->nagg; k++) {
+            const char *code = cix_model_node_code(v->model, v->agg_node[k]);
+            LONG_ROW(code, "score", v->agg_score[k][r]);
+            LONG_ROW(code, "rank", v->agg_rank[k][r]);
+        }
+        for (j = 0; j < v->nind; j++) {
+            LONG_ROW(v->ind_name[j], "normalized", v->ind_y[j][r]);
+            LONG_ROW(v->ind_name[j], "weight", cli_view_weight(v, run, j, r));
+        }
+        for (k = 0; k < CLI_NHELP; k++) {
+            size_t h = v->help[r * CLI_NHELP + k];
+            if (h != (size_t)-1)
+                LONG_ROW(v->ind_name[h], "helps", (double)(k + 1));
+        }
+        for (k = 0; k < CLI_NHELP; k++) {
+            size_t h = v->hurt[r * CLI_NHELP + k];
+            if (h != (size_t)-1)
+                LONG_ROW(v->ind_name[h], "hurts", (double)(k + 1));
+        }
+    }
+#undef LONG_ROW
+}
+
+/* csv-wide: one row per region (first-appearance order), score_YYYY and
+ * rank_YYYY for every year. */
+static int scores_csv_wide(FILE *fp, const cli_run *run, const cli_view *v)
+{
+    size_t n = v->n, ny = cix_panel_nyears(v->panel), i, k, nreg = 0;
+    int has_year = cix_panel_has_year(v->panel) && ny > 0;
+    size_t *first = malloc((n ? n : 1) * sizeof *first);
+    size_t *cell;
+    if (!first)
+        return CLI_EXIT_NOMEM;
+    if (!has_year)
+        ny = 1;
+    /* regions in order of first appearance */
+    for (i = 0; i < n; i++) {
+        const char *reg = cix_panel_row_region(v->panel, i);
+        for (k = 0; k < nreg; k++)
+            if (strcmp(cix_panel_row_region(v->panel, first[k]), reg) == 0)
+                break;
+        if (k == nreg)
+            first[nreg++] = i;
+    }
+    cell = malloc((nreg * ny > 0 ? nreg * ny : 1) * sizeof *cell);
+    if (!cell) {
+        free(first);
+        return CLI_EXIT_NOMEM;
+    }
+    for (i = 0; i < nreg * ny; i++)
+        cell[i] = (size_t)-1;
+    for (i = 0; i < n; i++) {
+        const char *reg = cix_panel_row_region(v->panel, i);
+        for (k = 0; k < nreg; k++)
+            if (strcmp(cix_panel_row_region(v->panel, first[k]), reg) == 0)
+                break;
+        cell[k * ny + v->year_index[i]] = i;
+    }
+    cli_comment_line(fp, run);
+    if (write_header(run)) {
+        if (run->concat)
+            fputs("file,", fp);
+        fputs("region", fp);
+        for (k = 0; k < ny; k++) {
+            if (has_year)
+                fprintf(fp, ",score_%ld,rank_%ld", (long)cix_panel_year_at(v->panel, k),
+                        (long)cix_panel_year_at(v->panel, k));
+            else
+                fputs(",score,rank", fp);
+        }
+        fputc('\n', fp);
+    }
+    for (i = 0; i < nreg; i++) {
+        file_field(fp, run);
+        cli_csv_field(fp, cix_panel_row_region(v->panel, first[i]));
+        for (k = 0; k < ny; k++) {
+            size_t r = cell[i * ny + k];
+            fputc(',', fp);
+            if (r != (size_t)-1)
+                cli_put_double(fp, v->score[r]);
+            fputc(',', fp);
+            if (r != (size_t)-1 && !isnan(v->rank[r]))
+                put_rank(fp, v->rank[r]);
+        }
+        fputc('\n', fp);
+    }
+    free(cell);
+    free(first);
+    return CLI_EXIT_OK;
+}
+
+int cli_write_scores(FILE *fp, const cli_run *run, const cli_view *v)
+{
+    weight_rows wr = {NULL, 0, 0};
+    size_t *ord;
+    int rc = CLI_EXIT_OK;
+    if (v->res && (rc = weight_rows_make(run, NULL, v->res, &wr)) != CLI_EXIT_OK)
         return rc;
-    it = score_order(run, res);
-    if (!it) {
+    ord = cli_score_order(v);
+    if (!ord) {
         weight_rows_free(&wr);
         return CLI_EXIT_NOMEM;
     }
     switch (run->format) {
     case CLI_FMT_JSON:
-        scores_json(fp, run, res, it, &wr);
+        scores_json(fp, run, v, ord, &wr);
         break;
     case CLI_FMT_TABLE:
-        rc = scores_table(fp, run, res, it, &wr);
+        rc = scores_table(fp, run, v, ord, &wr);
+        break;
+    case CLI_FMT_CSV_LONG:
+        scores_csv_long(fp, run, v, ord);
+        break;
+    case CLI_FMT_CSV_WIDE:
+        rc = scores_csv_wide(fp, run, v);
         break;
     default:
-        scores_csv(fp, run, res, it);
+        scores_csv(fp, run, v, ord);
         break;
     }
-    free(it);
+    free(ord);
     weight_rows_free(&wr);
     return rc;
 }

@@ -1,7 +1,9 @@
 /* Running `cix score` and `cix weights`: read the panel, resolve the
  * indicator directions and fixed weights by name, compute, write. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -398,7 +400,7 @@ const char *cli_run_command_name(const cli_run *run)
 }
 
 /* Reads the panel and resolves everything that needs its indicator names. */
-static int prepare(cli_run *run)
+int cli_prepare(cli_run *run)
 {
     cix_error err;
     cix_status st;
@@ -433,7 +435,7 @@ static int prepare(cli_run *run)
 
 /* What emit() writes. */
 typedef struct emit_what {
-    const cix_result *res; /* cix score */
+    const cix_result *res; /* notes */
     const double *w;       /* cix weights */
     const cix_pca *pca;    /* cix pca; cix weights -w pca/pca-coef */
     const cix_audit *audit;
@@ -447,9 +449,6 @@ static int emit(cli_run *run, const emit_what *e)
     if (rc)
         return rc;
     switch (run->command) {
-    case CLI_CMD_SCORE:
-        rc = cli_write_scores(out.fp, run, e->res);
-        break;
     case CLI_CMD_WEIGHTS:
         rc = cli_write_weights(out.fp, run, e->w, e->res, e->pca);
         break;
@@ -482,13 +481,64 @@ void cli_print_notes(const cli_run *run, const cix_result *res)
     }
 }
 
-int cli_run_score(cli_run *run)
+/* Writes the scores of the current input where cli_plan_outputs said:
+ * to `collect` (several inputs on standard output), to a workbook, or to
+ * its own file (or standard output). */
+int cli_emit_scores(cli_run *run, const cli_view *v, FILE *collect)
+{
+    cli_out out;
+    char *path = NULL;
+    const char *target = run->output;
+    int rc;
+
+    if (run->concat) {
+        if (run->format == CLI_FMT_JSON)
+            fputs(run->file_index == 0 ? "[\n" : ",\n", collect);
+        else if (run->format == CLI_FMT_TABLE && run->file_index > 0)
+            fputc('\n', collect);
+        rc = cli_write_scores(collect, run, v);
+        if (rc == CLI_EXIT_NOMEM)
+            cli_errorf("out of memory");
+        return rc;
+    }
+    if (run->out_dir) {
+        path = cli_output_path(run);
+        if (!path) {
+            cli_errorf("out of memory");
+            return CLI_EXIT_NOMEM;
+        }
+        target = path;
+    }
+    if (run->format == CLI_FMT_XLSX) {
+        rc = cli_write_xlsx(target, run, v);
+        free(path);
+        return rc;
+    }
+    rc = cli_out_open(&out, target);
+    if (rc) {
+        free(path);
+        return rc;
+    }
+    rc = cli_write_scores(out.fp, run, v);
+    if (rc) {
+        cli_out_abort(&out);
+        if (rc == CLI_EXIT_NOMEM)
+            cli_errorf("out of memory");
+    } else {
+        rc = cli_out_commit(&out);
+    }
+    free(path);
+    return rc;
+}
+
+/* One input of `cix score` without a model. */
+static int score_one(cli_run *run, FILE *collect)
 {
     cix_result *res = NULL;
     cix_error err;
     cix_status st;
-    emit_what e = {NULL, NULL, NULL, NULL};
-    int rc = prepare(run);
+    cli_view v;
+    int rc = cli_prepare(run);
     if (rc)
         return rc;
     cix_error_clear(&err);
@@ -496,10 +546,82 @@ int cli_run_score(cli_run *run)
     if (st != CIX_OK)
         return cli_report(st, &err);
     cli_print_notes(run, res);
-    e.res = res;
-    rc = emit(run, &e);
+    rc = cli_view_plain(&v, run, res);
+    if (rc == CLI_EXIT_OK && run->format == CLI_FMT_XLSX)
+        rc = cli_view_audit(&v, run->panel, &run->opt, run->groups);
+    if (rc == CLI_EXIT_OK) {
+        rc = cli_emit_scores(run, &v, collect);
+        cli_view_free(&v);
+    }
     cix_result_free(res);
     return rc;
+}
+
+int cli_run_batch(cli_run *run, int (*one)(cli_run *, FILE *))
+{
+    FILE *collect = NULL;
+    size_t i;
+    int rc = cli_plan_outputs(run);
+    if (rc)
+        return rc;
+    if (run->concat) {
+        collect = tmpfile();
+        if (!collect) {
+            cli_errorf("cannot create a temporary file for the output: %s",
+                       strerror(errno));
+            return CLI_EXIT_IO;
+        }
+    }
+    cli_progress_draw(run, 0);
+    for (i = 0; i < run->ninputs; i++) {
+        run->input = run->inputs[i];
+        run->file_index = i;
+        cli_progress_clear(run);
+        rc = one(run, collect);
+        cli_run_reset_file(run);
+        if (rc)
+            break;
+        cli_progress_draw(run, i + 1);
+    }
+    cli_progress_clear(run);
+    if (rc && run->ninputs > 1) {
+        if (run->out_dir)
+            cli_errorf("stopped at '%s' (file %zu of %zu); the outputs of the %zu file(s) "
+                       "before it are complete in '%s'",
+                       run->inputs[i], i + 1, run->ninputs, i, run->out_dir);
+        else
+            cli_errorf("stopped at '%s' (file %zu of %zu); nothing was written",
+                       run->inputs[i], i + 1, run->ninputs);
+    }
+    if (collect) {
+        if (rc == CLI_EXIT_OK) {
+            char buf[65536];
+            size_t got;
+            if (run->format == CLI_FMT_JSON)
+                fputs("]\n", collect);
+            if (fflush(collect) != 0 || ferror(collect) || fseek(collect, 0, SEEK_SET) != 0) {
+                cli_errorf("cannot write the temporary output file: %s", strerror(errno));
+                rc = CLI_EXIT_IO;
+            }
+            while (rc == CLI_EXIT_OK && (got = fread(buf, 1, sizeof buf, collect)) > 0)
+                if (fwrite(buf, 1, got, stdout) != got)
+                    break;
+            if (rc == CLI_EXIT_OK) {
+                cli_out out;
+                out.fp = stdout;
+                out.path = NULL;
+                out.tmp = NULL;
+                rc = cli_out_commit(&out);
+            }
+        }
+        fclose(collect);
+    }
+    return rc;
+}
+
+int cli_run_score(cli_run *run)
+{
+    return cli_run_batch(run, score_one);
 }
 
 /* 1 when the weights come from the full pipeline (cix_compute): always,
@@ -522,7 +644,7 @@ int cli_run_weights(cli_run *run)
     cix_error err;
     cix_status st;
     emit_what e = {NULL, NULL, NULL, NULL};
-    int rc = prepare(run);
+    int rc = cli_prepare(run);
     if (rc)
         return rc;
     n = cix_panel_nrows(run->panel);
@@ -599,7 +721,7 @@ int cli_run_pca(cli_run *run)
     cix_error err;
     cix_status st;
     emit_what e = {NULL, NULL, NULL, NULL};
-    int rc = prepare(run);
+    int rc = cli_prepare(run);
     if (rc)
         return rc;
     cix_error_clear(&err);
@@ -618,7 +740,7 @@ int cli_run_audit(cli_run *run)
     cix_error err;
     cix_status st;
     emit_what e = {NULL, NULL, NULL, NULL};
-    int rc = prepare(run);
+    int rc = cli_prepare(run);
     if (rc)
         return rc;
     cix_error_clear(&err);

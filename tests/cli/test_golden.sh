@@ -133,7 +133,9 @@ run err_unknown_option 2 score --frobnicate provinces.csv
 run err_unknown_cost 2 score --cost energie provinces.csv
 run err_bad_direction 2 score --direction 'energy=~' provinces.csv
 run err_no_file 2 score --cost energy
-run err_two_files 2 score provinces.csv names.csv
+# several files on standard output: one header, a `file` column first, the
+# year column empty for the cross-section
+run batch_two_files 0 score provinces.csv names.csv
 run err_unknown_command 2 frobnicate provinces.csv
 run err_no_command 2
 run err_weights_file 3 score --weights-file weights_bad.csv provinces.csv

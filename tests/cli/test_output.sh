@@ -121,11 +121,13 @@ fi
 "$CIX" score --cost energy -o "$OUT/no/such/dir/x.csv" "$P" 2>"$TMP/err"
 rc=$?
 [ $rc = 5 ] && pass "missing directory: exit 5" || fail "missing directory: exit $rc, expected 5"
+# -o onto an existing directory writes DIR/STEM.scores.csv in it.
 mkdir "$OUT/adir"
 "$CIX" score --cost energy -o "$OUT/adir" "$P" 2>"$TMP/err"
 rc=$?
-[ $rc = 5 ] && [ -d "$OUT/adir" ] && pass "onto a directory: exit 5, directory kept" ||
-    fail "onto a directory: exit $rc"
+[ $rc = 0 ] && cmp -s "$TMP/stdout.csv" "$OUT/adir/provinces.scores.csv" &&
+    pass "onto a directory: DIR/provinces.scores.csv" ||
+    fail "onto a directory: exit $rc, or DIR/provinces.scores.csv is not the csv output"
 no_leftovers keep.csv adir "onto a directory"
 
 # 6. Standard output that cannot be written is an I/O error.
