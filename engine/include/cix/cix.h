@@ -727,7 +727,7 @@ CIX_API const char *cix_model_file(const cix_model *m);
 CIX_API size_t cix_model_nnodes(const cix_model *m);
 /* The root (the index). */
 CIX_API size_t cix_model_root(const cix_model *m);
-/* Node whose code is `code` (exact bytes), or CIX_NO_NODE. O(log nnodes). */
+/* Node whose code is `code` (exact bytes), or CIX_NO_NODE. O(nnodes). */
 CIX_API size_t cix_model_find(const cix_model *m, const char *code);
 /* Indicators of the hierarchy, in file order: their number and the node
  * index of the k-th. */
