@@ -22,7 +22,19 @@
  *   region and year of the row can be named even when their columns come
  *   later; errors about the row's shape (field count, quoting) come first.
  *
- * Memory
+ * Fast path (read_fast.c)
+ * - cix_panel_read_file and cix_panel_read_buffer read the header here, then
+ *   hand the data rows of a wide file to cix_i_fast_read: one pass counts
+ *   the rows, the panel is allocated once, and one or more threads (option
+ *   nthreads) parse the rows straight into its columns. Whenever a row is
+ *   anything but plain (an error, a quoted value, quotes around a line
+ *   break, a lone CR, a blank or all-empty row, a duplicate), the fast path
+ *   gives up and the rows are read again below, so every error is reported
+ *   by the code that follows, with the same line, column and message. The
+ *   fast path holds the panel's values once (about 1.05 times 8 n J bytes at
+ *   the peak); cix_reader_feed always uses the general reader.
+ *
+ * Memory (general reader)
  * - Wide form: values are collected row-major in blocks of about 256 KiB
  *   (no reallocation, so no copying while reading), then transposed into the
  *   panel's column-major matrix, each block being freed once copied. The
