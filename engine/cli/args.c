@@ -40,7 +40,10 @@ enum {
     OPT_FACTORS,
     OPT_COMBINE,
     OPT_POWER,
-    OPT_GROUPS
+    OPT_GROUPS,
+    OPT_MODEL,
+    OPT_FITTED,
+    OPT_BASELINE_YEAR
 };
 
 static const struct option long_options[] = {
@@ -79,6 +82,9 @@ static const struct option long_options[] = {
     {"combine", required_argument, NULL, OPT_COMBINE},
     {"power", required_argument, NULL, OPT_POWER},
     {"groups", required_argument, NULL, OPT_GROUPS},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"fitted", required_argument, NULL, OPT_FITTED},
+    {"baseline-year", required_argument, NULL, OPT_BASELINE_YEAR},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -110,7 +116,29 @@ static const char *not_applicable(cli_command command, int c)
                        c == OPT_SHIFT || c == OPT_SMOOTH || c == OPT_AVERAGE_WEIGHTS;
     int normalize_only = c == 'n' || c == OPT_RANGE || c == OPT_DDOF || c == OPT_NO_CAP ||
                          c == OPT_TARGET || c == OPT_GOALPOSTS || c == OPT_EFFICACY;
+    int input_output = c == OPT_REGION_COLUMN || c == OPT_YEAR_COLUMN || c == OPT_DELIMITER ||
+                       c == OPT_NA || c == OPT_FORMAT || c == 'o' || c == OPT_THREADS ||
+                       c == 'q' || c == 'h' || c == OPT_MODEL;
+    if (c == OPT_BASELINE_YEAR && command != CLI_CMD_TARGETS)
+        return "applies to 'cix targets' only";
+    if (c == OPT_FITTED && command != CLI_CMD_SCORE)
+        return "applies to 'cix score' only";
+    if (c == OPT_MODEL && command != CLI_CMD_SCORE && command != CLI_CMD_FIT &&
+        command != CLI_CMD_TARGETS && command != CLI_CMD_VALIDATE)
+        return "applies to 'cix score', 'fit', 'targets' and 'validate' only";
     switch (command) {
+    case CLI_CMD_FIT:
+        if (c == OPT_GROUPS || c == OPT_FORMAT)
+            return "does not apply to 'cix fit' (it writes the fitted model file of -o)";
+        return NULL;
+    case CLI_CMD_TARGETS:
+        if (input_output || c == OPT_BASELINE_YEAR)
+            return NULL;
+        return "does not apply to 'cix targets' (the model gives the targets and baselines)";
+    case CLI_CMD_VALIDATE:
+        if (input_output && c != OPT_FORMAT && c != 'o')
+            return NULL;
+        return "does not apply to 'cix validate' (it checks the model against the panel)";
     case CLI_CMD_SCORE:
         return c == OPT_GROUPS ? "applies to 'cix audit' only" : NULL;
     case CLI_CMD_WEIGHTS:
@@ -473,12 +501,35 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
         case OPT_GROUPS:
             run->groups_text = arg;
             break;
+        case OPT_MODEL:
+            run->model_file = arg;
+            break;
+        case OPT_FITTED:
+            run->fitted_file = arg;
+            break;
+        case OPT_BASELINE_YEAR: {
+            char *end;
+            long v;
+            errno = 0;
+            v = strtol(arg, &end, 10);
+            if (errno || end == arg || *end || v < -100000 || v > 100000)
+                return cli_usage_error(cmd, "--baseline-year '%s': give a year such as 2020",
+                                       arg);
+            run->baseline_year = (int32_t)v;
+            run->baseline_given = 1;
+            break;
+        }
         default:
             return cli_usage_error(cmd, "unexpected option");
         }
     }
     if (optind >= argc)
         return cli_usage_error(cmd, "missing the panel file: cix %s [OPTIONS] PANEL.csv", cmd);
+    {
+        int rc = cli_check_model_args(run);
+        if (rc)
+            return rc;
+    }
     if (optind + 1 < argc && run->command != CLI_CMD_SCORE)
         return cli_usage_error(cmd, "one panel file expected, got '%s' and '%s' (only "
                                     "'cix score' takes several)",
@@ -494,7 +545,8 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
     run->input = run->inputs[0];
 
     /* Combinations. */
-    if (run->opt.weighting == CIX_WEIGHT_FIXED && !run->weights_file)
+    if (run->opt.weighting == CIX_WEIGHT_FIXED && !run->weights_file && !run->model_file &&
+        !run->fitted_file)
         return cli_usage_error(cmd, "-w fixed needs --weights-file W.csv (rows "
                                     "indicator,weight)");
     if (run->opt.combine != CIX_COMBINE_NONE) {
@@ -519,7 +571,7 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
         if (msg)
             return cli_usage_error(cmd, "%s", msg);
     }
-    if (!run->quiet) {
+    if (!run->quiet && !run->model_file && !run->fitted_file) {
         if (run->range_given && run->opt.normalization != CIX_NORM_MINMAX)
             cli_errorf("warning: --range has no effect with -n %s",
                        cix_normalization_name(run->opt.normalization));
@@ -553,11 +605,17 @@ void cli_run_init(cli_run *run, cli_command command)
     cli_buf_init(&run->reproduce);
 }
 
+static int scores(const cli_run *run)
+{
+    return run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS ||
+           run->command == CLI_CMD_FIT;
+}
+
 int cli_uses_ddof(const cli_run *run)
 {
     if (run->opt.normalization == CIX_NORM_ZSCORE && run->command != CLI_CMD_PCA)
         return 1;
-    return (run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS) &&
+    return scores(run) &&
            (run->opt.weighting == CIX_WEIGHT_SD || run->opt.weighting == CIX_WEIGHT_CRITIC);
 }
 
@@ -565,7 +623,7 @@ int cli_uses_factors(const cli_run *run)
 {
     if (run->command == CLI_CMD_PCA)
         return 1;
-    return (run->command == CLI_CMD_SCORE || run->command == CLI_CMD_WEIGHTS) &&
+    return scores(run) &&
            (run->opt.weighting == CIX_WEIGHT_PCA || run->opt.weighting == CIX_WEIGHT_PCA_COEF);
 }
 
@@ -576,6 +634,11 @@ void cli_run_free(cli_run *run)
         free(run->inputs[i]);
     free(run->inputs);
     free(run->out_dir);
+    cix_model_free(run->model_owned);
+    cix_fitted_free(run->fitted);
+    run->model_owned = NULL;
+    run->fitted = NULL;
+    run->model = NULL;
     run->inputs = NULL;
     run->ninputs = 0;
     run->out_dir = NULL;

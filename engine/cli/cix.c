@@ -93,7 +93,7 @@ static const char exit_status_text[] =
 
 void cli_help_main(FILE *fp)
 {
-    fputs("Usage: cix COMMAND [OPTIONS] PANEL.csv\n"
+    fputs("Usage: cix COMMAND [OPTIONS] PANEL.csv...\n"
           "       cix --help | --version\n"
           "       cix help [COMMAND]\n"
           "\n"
@@ -106,6 +106,9 @@ void cli_help_main(FILE *fp)
           "  weights   the indicator weights only, one row per indicator\n"
           "  pca       principal components / factor analysis of the indicators\n"
           "  audit     correlations, KMO, Bartlett, Cronbach's alpha, outliers\n"
+          "  fit       fit a model (indicator framework) on a panel and freeze it\n"
+          "  targets   progress towards a model's targets, share of targets met\n"
+          "  validate  check a model file and a panel against each other\n"
           "\n"
           "Run 'cix COMMAND --help' for the options of a command.\n"
           "\n"
@@ -121,7 +124,11 @@ void cli_help_main(FILE *fp)
           "  cix score data/prov_mfg_innovation_2018_2023.complete30.csv\n"
           "  cix weights -n none -w entropy panel.csv\n"
           "  cix pca --format table tests/fixtures/tai23.csv\n"
-          "  cix audit --impute mean panel.csv\n",
+          "  cix audit --impute mean panel.csv\n"
+          "  cix score --model models/prov_innovation.csv --format table "
+          "data/prov_mfg_innovation_2018_2023.complete30.csv\n"
+          "  cix fit --model M.csv -o fitted.cixfit panel_2018_2021.csv\n"
+          "  cix score --fitted fitted.cixfit panel_2022_2023.csv\n",
           fp);
 }
 
@@ -208,9 +215,12 @@ static const char direction_text[] =
     "\n"
     "Output:\n"
     "      --format FMT          table, csv or json (default: table when standard\n"
-    "                            output is a terminal, csv otherwise)\n"
+    "                            output is a terminal, csv otherwise); cix score also\n"
+    "                            csv-long, csv-wide and xlsx (needs -o)\n"
     "  -o, --output FILE         write FILE instead of standard output; FILE is\n"
-    "                            replaced atomically, and left untouched on failure\n"
+    "                            replaced atomically, and left untouched on failure;\n"
+    "                            -o DIR/ (or an existing directory): one file per\n"
+    "                            panel, DIR/NAME.scores.EXT\n"
     "      --threads N           worker threads, 0 = automatic (default); results\n"
     "                            never depend on it\n"
     "  -q, --quiet               no warnings or notes on standard error\n"
@@ -228,11 +238,27 @@ void cli_help_command(FILE *fp, cli_command c)
 {
     switch (c) {
     case CLI_CMD_SCORE:
-        fputs("Usage: cix score [OPTIONS] PANEL.csv\n"
+        fputs("Usage: cix score [OPTIONS] PANEL.csv|DIR...\n"
+              "       cix score --model M.csv [OPTIONS] PANEL.csv|DIR...\n"
+              "       cix score --fitted FITTED [--model M.csv] PANEL.csv|DIR...\n"
               "\n"
               "Normalizes the indicators of the panel, weights them, aggregates them into\n"
               "one score per row (region, year) and ranks the regions within each year\n"
-              "(highest score = rank 1).\n"
+              "(highest score = rank 1). Each panel is scored on its own; a directory\n"
+              "stands for its *.csv files in name order. Several panels go to -o DIR/\n"
+              "(one output each) or, without -o, to standard output as one stream with a\n"
+              "'file' column first (JSON: an array of documents); a progress bar is drawn\n"
+              "on standard error when it is a terminal (not with -q).\n"
+              "\n"
+              "Models:\n"
+              "      --model M.csv         score the indicator framework of M.csv (docs/\n"
+              "                            models.md): every pillar's score and rank; -n, -w\n"
+              "                            and -a are the defaults for the levels the model\n"
+              "                            leaves empty; directions, weights and targets come\n"
+              "                            from the model\n"
+              "      --fitted FITTED       score with a model frozen by 'cix fit' (its methods,\n"
+              "                            statistics and weights); with --model, the units\n"
+              "                            and directions of M.csv must match the fit's\n"
               "\n",
               fp);
         fputs(normalization_text, fp);
@@ -241,8 +267,11 @@ void cli_help_command(FILE *fp, cli_command c)
         fputs(score_only_text, fp);
         fputs(direction_text, fp);
         fputs("Output: a first line '# cix VERSION score OPTIONS PANEL' that records every\n"
-              "option in force, then (CSV) the header region,year,score,rank,rank_change\n"
-              "(region,score,rank for a cross-section) and one row per region and year,\n"
+              "option in force, then (CSV) the header region,year,score,rank,rank_change,\n"
+              "help_1..3,hurt_1..3 (the indicators that help and hurt the score most:\n"
+              "largest and smallest w*y for linear aggregation, else the best and worst\n"
+              "relative rank among the year's regions), then with a model one column per\n"
+              "pillar; one row per region and year,\n"
               "ordered by year, then rank, then input order. rank_change is the rank of\n"
               "the year before minus this rank (positive = moved up), empty in the first\n"
               "year or for a region absent the year before. Numbers read back bit-exact;\n"
@@ -268,7 +297,81 @@ void cli_help_command(FILE *fp, cli_command c)
               "  cix score -n efficacy --efficacy rd=3.5,0.5 --impute interp panel.csv\n"
               "  cix score -w pca --factors auto --impute mean --outliers jrc panel.csv\n"
               "  cix score -w entropy --weights-file expert.csv --combine linear:0.5 "
+              "panel.csv\n"
+              "  cix score --format csv-long -o results/ data/\n"
+              "  cix score --model models/prov_innovation.csv --format xlsx -o ranks.xlsx "
+              "panel.csv\n"
+              "  cix score --fitted fitted.cixfit panel_2024.csv\n",
+              fp);
+        fputs("\n"
+              "Formats: table; csv; json; csv-long (region,year,node,quantity,value with the\n"
+              "quantities score, rank, rank_change, normalized, weight, helps, hurts);\n"
+              "csv-wide (one row per region, score_YYYY,rank_YYYY); xlsx (sheets scores,\n"
+              "pillar scores with a model, weights, normalized data, notes, audit).\n",
+              fp);
+        break;
+    case CLI_CMD_FIT:
+        fputs("Usage: cix fit --model M.csv [OPTIONS] PANEL.csv -o FITTED\n"
+              "\n"
+              "Scores the panel with the model and freezes what scoring needs: every\n"
+              "indicator's normalization statistics, the weights at every level, TOPSIS\n"
+              "ideal points, the options, the engine version and the model itself\n"
+              "(docs/models.md, 'Fitted model files'). 'cix score --fitted FITTED' then\n"
+              "scores new years exactly as the fit years were scored. Fitting the same\n"
+              "data again writes the same bytes. Scope year is fitted as pooled; rank,\n"
+              "percentile and --outliers jrc cannot be frozen.\n"
+              "\n",
+              fp);
+        fputs(normalization_text, fp);
+        fputs(pretreat_text, fp);
+        fputs(weights_text, fp);
+        fputs(score_only_text, fp);
+        fputs(direction_text, fp);
+        fputs(exit_status_text, fp);
+        fputs("\n"
+              "Example:\n"
+              "  cix fit --model models/prov_innovation.csv -o prov.cixfit "
+              "panel_2018_2021.csv\n",
+              fp);
+        break;
+    case CLI_CMD_TARGETS:
+        fputs("Usage: cix targets --model M.csv [--baseline-year YYYY] [OPTIONS] PANEL.csv\n"
+              "\n"
+              "Progress of every region and year towards the Target of each indicator of\n"
+              "the model: (x - b) / (t - b) capped to [0, 1], with b the indicator's\n"
+              "Baseline, else the region's value in the baseline year; and per row the\n"
+              "number of targets met, the number known and the share met.\n"
+              "\n"
+              "      --model M.csv         the model with a Target column\n"
+              "      --baseline-year YYYY  the year whose values are the baselines of the\n"
+              "                            indicators without a Baseline cell\n"
+              "\n"
+              "Output (CSV): region,year,met,known,share_met and one progress column per\n"
+              "target indicator (empty = unknown). JSON adds the targets and units.\n",
+              fp);
+        fputs(strstr(direction_text, "\nInput:"), fp);
+        fputs(exit_status_text, fp);
+        fputs("\n"
+              "Example:\n"
+              "  cix targets --model models/guizhou_2025_targets.csv --baseline-year 2020 "
               "panel.csv\n",
+              fp);
+        break;
+    case CLI_CMD_VALIDATE:
+        fputs("Usage: cix validate --model M.csv [OPTIONS] PANEL.csv\n"
+              "\n"
+              "Checks the model file (one root, parents exist, no cycles, levels, well-formed\n"
+              "directions, weights and methods, unique codes) and the panel against it\n"
+              "(every indicator and denominator a column) and computes nothing. Errors\n"
+              "name the model file and line. Input options: --region-column,\n"
+              "--year-column, --delimiter, --na.\n"
+              "\n",
+              fp);
+        fputs(exit_status_text, fp);
+        fputs("\n"
+              "Example:\n"
+              "  cix validate --model data/asem/asem_meta.csv --region-column uName "
+              "--year-column Time data/asem/asem_data.csv\n",
               fp);
         break;
     case CLI_CMD_WEIGHTS:
@@ -386,6 +489,12 @@ static int command_from_name(const char *name, cli_command *c)
         *c = CLI_CMD_PCA;
     else if (strcmp(name, "audit") == 0)
         *c = CLI_CMD_AUDIT;
+    else if (strcmp(name, "fit") == 0)
+        *c = CLI_CMD_FIT;
+    else if (strcmp(name, "targets") == 0)
+        *c = CLI_CMD_TARGETS;
+    else if (strcmp(name, "validate") == 0)
+        *c = CLI_CMD_VALIDATE;
     else
         return -1;
     return 0;
@@ -403,7 +512,8 @@ int main(int argc, char **argv)
     int rc, show_help = 0;
 
     if (argc < 2)
-        return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit [OPTIONS] "
+        return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit|fit|targets|validate "
+                                     "[OPTIONS] "
                                      "PANEL.csv");
     name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
@@ -419,7 +529,7 @@ int main(int argc, char **argv)
         }
         if (command_from_name(argv[2], &command) != 0)
             return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
-                                         "weights, pca and audit", argv[2]);
+                                         "weights, pca, audit, fit, targets and validate", argv[2]);
         cli_help_command(stdout, command);
         return CLI_EXIT_OK;
     }
@@ -428,7 +538,7 @@ int main(int argc, char **argv)
             return cli_usage_error(NULL, "unknown option '%s' (options go after the "
                                          "command)", name);
         return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
-                                     "weights, pca and audit", name);
+                                     "weights, pca, audit, fit, targets and validate", name);
     }
 
     cli_run_init(&run, command);
@@ -436,10 +546,13 @@ int main(int argc, char **argv)
     if (rc == CLI_EXIT_OK && show_help)
         cli_help_command(stdout, command);
     else if (rc == CLI_EXIT_OK)
-        rc = command == CLI_CMD_SCORE     ? cli_run_score(&run)
-             : command == CLI_CMD_WEIGHTS ? cli_run_weights(&run)
-             : command == CLI_CMD_PCA     ? cli_run_pca(&run)
-                                          : cli_run_audit(&run);
+        rc = command == CLI_CMD_SCORE      ? cli_run_score(&run)
+             : command == CLI_CMD_WEIGHTS  ? cli_run_weights(&run)
+             : command == CLI_CMD_PCA      ? cli_run_pca(&run)
+             : command == CLI_CMD_FIT      ? cli_run_fit(&run)
+             : command == CLI_CMD_TARGETS  ? cli_run_targets(&run)
+             : command == CLI_CMD_VALIDATE ? cli_run_validate(&run)
+                                           : cli_run_audit(&run);
     cli_run_free(&run);
     return rc;
 }

@@ -76,7 +76,10 @@ typedef enum cli_command {
     CLI_CMD_SCORE = 0,
     CLI_CMD_WEIGHTS = 1,
     CLI_CMD_PCA = 2,
-    CLI_CMD_AUDIT = 3
+    CLI_CMD_AUDIT = 3,
+    CLI_CMD_FIT = 4,      /* cix fit --model M PANEL -o FITTED */
+    CLI_CMD_TARGETS = 5,  /* cix targets --model M --baseline-year YYYY PANEL */
+    CLI_CMD_VALIDATE = 6  /* cix validate --model M PANEL */
 } cli_command;
 
 typedef enum cli_format {
@@ -141,6 +144,14 @@ typedef struct cli_run {
     size_t *groups;            /* audit: group index of each indicator, or NULL */
     char *group_copy;          /* storage of the group names */
     const char **group_names;  /* (inside group_copy) name of each indicator's group */
+    /* Models: --model, --fitted, --baseline-year, and what was read. */
+    const char *model_file;
+    const char *fitted_file;
+    int32_t baseline_year;
+    int baseline_given;
+    cix_model *model_owned;  /* read from model_file */
+    cix_fitted *fitted;      /* read from fitted_file */
+    const cix_model *model;  /* the model in force (model_owned or the fit's) */
     /* Names of the audited indicators when they are not the panel's columns
      * (a model's indicators), else NULL. */
     const char **audit_names;
@@ -207,6 +218,14 @@ size_t cli_find_indicator_n(const cix_panel *p, const char *s, size_t len);
 /* Usage error for an unknown indicator name, listing the panel's. */
 int cli_unknown_indicator(const cli_run *run, const char *option, const char *name,
                           size_t len);
+
+/* Model commands (model.c): checks of the options after parsing, and the
+ * runs of score --model / --fitted, fit, targets and validate. */
+int cli_check_model_args(cli_run *run);
+int cli_run_model_score(cli_run *run);
+int cli_run_fit(cli_run *run);
+int cli_run_targets(cli_run *run);
+int cli_run_validate(cli_run *run);
 
 /* Help texts (cix.c). */
 void cli_help_main(FILE *fp);

@@ -575,15 +575,38 @@ static void json_options(FILE *fp, const cli_run *run)
             fputs("null,\n", fp);
         }
     }
+    if (run->model) {
+        /* the model gives the directions, weights and parameters */
+        fputs("    \"model\": ", fp);
+        if (run->model_file)
+            cli_json_string(fp, run->model_file);
+        else
+            fputs("null", fp);
+        fputs(",\n    \"fitted\": ", fp);
+        if (run->fitted_file)
+            cli_json_string(fp, run->fitted_file);
+        else
+            fputs("null", fp);
+        fputs(",\n", fp);
+    }
     fputs("    \"directions\": {", fp);
+    J = run->model ? cix_model_nindicators(run->model) : J;
     for (j = 0; j < J; j++) {
+        cix_direction d;
         fprintf(fp, "%s\n      ", j ? "," : "");
-        cli_json_string(fp, cix_panel_indicator(run->panel, j));
+        if (run->model) {
+            size_t node = cix_model_indicator(run->model, j);
+            cli_json_string(fp, cix_model_node_code(run->model, node));
+            d = cix_model_node_direction(run->model, node);
+        } else {
+            cli_json_string(fp, cix_panel_indicator(run->panel, j));
+            d = run->directions[j];
+        }
         fputs(": ", fp);
         b.len = 0;
         if (b.s)
             b.s[0] = '\0';
-        cli_buf_direction(&b, &run->directions[j]);
+        cli_buf_direction(&b, &d);
         cli_json_string(fp, b.failed ? "?" : b.s);
     }
     fputs("\n    },\n", fp);

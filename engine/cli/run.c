@@ -394,6 +394,12 @@ const char *cli_run_command_name(const cli_run *run)
         return "weights";
     case CLI_CMD_PCA:
         return "pca";
+    case CLI_CMD_FIT:
+        return "fit";
+    case CLI_CMD_TARGETS:
+        return "targets";
+    case CLI_CMD_VALIDATE:
+        return "validate";
     default:
         return "audit";
     }
@@ -621,6 +627,8 @@ int cli_run_batch(cli_run *run, int (*one)(cli_run *, FILE *))
 
 int cli_run_score(cli_run *run)
 {
+    if (run->model_file || run->fitted_file)
+        return cli_run_model_score(run);
     return cli_run_batch(run, score_one);
 }
 

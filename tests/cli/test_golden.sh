@@ -102,6 +102,20 @@ run names_csv 0 score --cost unemployment names.csv
 run names_json 0 score --cost unemployment --format json names.csv
 run names_table 0 score --cost unemployment --format table names.csv
 
+# --- a model (tests/cli/data/models/provinces_model.csv): pillar scores,
+# ranks, rank change, helpers and hurters; five kinds of bad model file
+run model_csv 0 score --model models/provinces_model.csv --format csv provinces.csv
+run model_json 0 score --model models/provinces_model.csv --format json provinces.csv
+run model_table 0 score --model models/provinces_model.csv --format table provinces.csv
+run model_validate 0 validate --model models/provinces_model.csv provinces.csv
+run err_model_cycle 3 score --model models/bad_cycle.csv provinces.csv
+run err_model_two_roots 3 score --model models/bad_two_roots.csv provinces.csv
+run err_model_unknown_parent 3 score --model models/bad_unknown_parent.csv provinces.csv
+run err_model_missing_indicator 3 score --model models/bad_missing_indicator.csv provinces.csv
+run err_model_bad_direction 3 validate --model models/bad_direction.csv provinces.csv
+run err_model_with_cost 2 score --model models/provinces_model.csv --cost energy provinces.csv
+run err_fit_no_output 2 fit --model models/provinces_model.csv provinces.csv
+
 # --- the full method set ---------------------------------------------------
 # geometric mean on min-max [1,100]; TOPSIS on vector-normalized values with
 # a non-oriented cost column; power mean with CRITIC weights
