@@ -472,6 +472,13 @@ int cli_run_validate(cli_run *run)
 /* cix targets                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* Progress k of row i, with a zero progress written 0, never -0. */
+static double progress(const cix_targets *t, size_t k, size_t i)
+{
+    double p = cix_targets_progress(t, k)[i];
+    return p == 0 ? 0.0 : p;
+}
+
 static void targets_csv(FILE *fp, const cli_run *run, const cix_targets *t)
 {
     size_t n = cix_panel_nrows(run->panel), T = cix_targets_count(t), i, k;
@@ -493,7 +500,7 @@ static void targets_csv(FILE *fp, const cli_run *run, const cix_targets *t)
         cli_put_double(fp, share[i]);
         for (k = 0; k < T; k++) {
             fputc(',', fp);
-            cli_put_double(fp, cix_targets_progress(t, k)[i]);
+            cli_put_double(fp, progress(t, k, i));
         }
         fputc('\n', fp);
     }
@@ -551,7 +558,7 @@ static void targets_json(FILE *fp, const cli_run *run, const cix_targets *t)
             fputs(k ? ", " : "", fp);
             cli_json_string(fp, cix_model_node_code(run->model, cix_targets_node(t, k)));
             fputs(": ", fp);
-            cli_json_number(fp, cix_targets_progress(t, k)[i]);
+            cli_json_number(fp, progress(t, k, i));
         }
         fputs("}}", fp);
     }
@@ -597,7 +604,7 @@ static void targets_table(FILE *fp, const cli_run *run, const cix_targets *t)
         for (k = 0; k < T; k++) {
             const char *code = cix_model_node_code(run->model, cix_targets_node(t, k));
             size_t w = cli_display_width(code), cw = w < 6 ? 6 : w;
-            double p = cix_targets_progress(t, k)[i];
+            double p = progress(t, k, i);
             int m = isnan(p) ? snprintf(num, sizeof num, "-") : snprintf(num, sizeof num, "%.3f", p);
             cli_pad(fp, 2 + (m >= 0 && (size_t)m < cw ? cw - (size_t)m : 0));
             fputs(num, fp);
