@@ -12,18 +12,18 @@
 
 static cix_panel *panel(void)
 {
-    /* rows A2020, A2021, B2020, B2021; columns up, down, flat, none */
-    static const double v[4][4] = {
-        {2, 5, 5, 1}, {6, 3, 4, 1}, {12, 4, 6, 1}, {1, 0.5, NAN, 1}};
-    static const char *const names[4] = {"up", "down", "flat", "none"};
+    /* rows A2020, A2021, B2020, B2021; columns up, down, flat, none, above */
+    static const double v[4][5] = {
+        {2, 5, 5, 1, 5}, {6, 3, 4, 1, 2}, {12, 4, 6, 1, 3}, {1, 0.5, NAN, 1, NAN}};
+    static const char *const names[5] = {"up", "down", "flat", "none", "above"};
     cix_panel *p = NULL;
     cix_error e;
-    ck_assert_cix_ok(cix_panel_create(4, 4, 1, NULL, &p, &e), &e);
+    ck_assert_cix_ok(cix_panel_create(4, 5, 1, NULL, &p, &e), &e);
     for (size_t r = 0; r < 4; r++)
         ck_assert_cix_ok(cix_panel_set_row(p, r, r < 2 ? "A" : "B", (int32_t)(2020 + r % 2),
                                            &e),
                          &e);
-    for (size_t j = 0; j < 4; j++) {
+    for (size_t j = 0; j < 5; j++) {
         ck_assert_cix_ok(cix_panel_set_indicator(p, j, names[j], &e), &e);
         for (size_t r = 0; r < 4; r++)
             cix_panel_column(p, j)[r] = v[r][j];
@@ -38,22 +38,25 @@ START_TEST(hand_computed)
     cix_targets *t = NULL;
     cix_error e;
     /* expected progress per target (up, down, flat) and row */
-    static const double want[3][4] = {
+    static const double want[4][4] = {
         {0.0, 0.5, 1.0, 0.0},  /* (x - 2) / (10 - 2), capped */
         {0.0, 0.5, 0.0, 1.0},  /* (x - b) / (1 - b), b = 2020 value: 5 (A), 4 (B) */
         {1.0, 0.0, 1.0, NAN},  /* t = b = 5: met when x >= 5 */
+        {1.0, 0.0, 1.0, NAN},  /* t = 3 < b = 4, benefit: met when x >= 3, else
+                                  it started above the target and fell: 0 */
     };
     static const double base_down[4] = {5, 5, 4, 4};
-    static const size_t met[4] = {1, 0, 2, 1}, known[4] = {3, 3, 3, 2};
+    static const size_t met[4] = {2, 0, 3, 1}, known[4] = {4, 4, 4, 2};
 
     ck_assert_cix_ok(
         cix_model_read_file(SRC "/tests/data/model/targets_small.csv", NULL, &m, &e), &e);
     ck_assert_cix_ok(cix_targets_compute(m, p, 2020, &t, &e), &e);
-    ck_assert_uint_eq(cix_targets_count(t), 3);
+    ck_assert_uint_eq(cix_targets_count(t), 4);
     ck_assert_str_eq(cix_model_node_code(m, cix_targets_node(t, 0)), "up");
     ck_assert_str_eq(cix_model_node_code(m, cix_targets_node(t, 1)), "down");
     ck_assert_str_eq(cix_model_node_code(m, cix_targets_node(t, 2)), "flat");
-    for (size_t k = 0; k < 3; k++)
+    ck_assert_str_eq(cix_model_node_code(m, cix_targets_node(t, 3)), "above");
+    for (size_t k = 0; k < 4; k++)
         for (size_t r = 0; r < 4; r++) {
             double got = cix_targets_progress(t, k)[r];
             if (isnan(want[k][r]))

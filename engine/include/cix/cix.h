@@ -422,6 +422,20 @@ typedef struct cix_options {
     cix_combine combine;             /* default CIX_COMBINE_NONE */
     double combine_alpha;            /* for CIX_COMBINE_LINEAR, in [0,1] */
     double power;                    /* CIX_AGG_POWER exponent p (p != 0); default 1 */
+
+    /* --- added in 0.3 (append-only) --- */
+    /* 1 (default): cix_compute keeps the normalized matrix (and the
+     * pre-treated one). 0: it need not; cix_result_normalized() and
+     * cix_result_treated() then return NULL, and for the common methods
+     * (impute none or mean, no other pre-treatment, benefit / cost
+     * directions, scope pooled, normalization none / minmax / zscore,
+     * weights equal / fixed / entropy / sd / cv without combining, linear
+     * aggregation) the run streams over the panel's
+     * columns with o->nthreads threads and holds no copy of the panel:
+     * weights, scores and ranks are bit for bit those of keep_normalized = 1
+     * for any thread count. Imputation is then reported by its one note per
+     * indicator (how many cells were filled), not one note per cell. */
+    int keep_normalized;
 } cix_options;
 
 /* Sets the documented defaults above. */
@@ -506,7 +520,8 @@ CIX_API const double *cix_result_weights(const cix_result *r);
 /* Weights used for year index k (0 <= k < nyears of the panel); the same as
  * cix_result_weights() unless scope is "year" without averaging. */
 CIX_API const double *cix_result_weights_year(const cix_result *r, size_t k);
-/* Normalized matrix, column-major, nrows x nindicators. */
+/* Normalized matrix, column-major, nrows x nindicators; NULL when the run
+ * had keep_normalized = 0. */
 CIX_API const double *cix_result_normalized(const cix_result *r);
 /* Scores and ranks, one per panel row, in panel row order. */
 CIX_API const double *cix_result_scores(const cix_result *r);
@@ -522,8 +537,8 @@ CIX_API const double *cix_result_rank_change(const cix_result *r);
 CIX_API int cix_result_indicator_used(const cix_result *r, size_t j);
 /* The pre-treated values x the methods saw (imputed, transformed,
  * winsorized), column-major nrows x nindicators, NaN where dropped; NULL when
- * no pre-treatment step was asked for (x is then the panel's values). The
- * panel itself is never changed. */
+ * no pre-treatment step was asked for (x is then the panel's values) or
+ * with keep_normalized = 0. The panel itself is never changed. */
 CIX_API const double *cix_result_treated(const cix_result *r);
 
 /* ------------------------------------------------------------------------ */
@@ -943,11 +958,13 @@ typedef struct cix_targets cix_targets;
  * indicators that have one (Target column), docs/models.md "Target
  * attainment": progress = (x - b) / (t - b), capped to [0, 1], where x is
  * the value (x / d with a denominator) and b the baseline: the Baseline
- * column, else the region's value in baseline_year. A target below the
- * baseline (a cost indicator, or a target to reduce) uses the same formula:
- * both differences are negative. A target equal to its baseline counts as
- * met when x is on the target's side (x >= t for a benefit indicator, x <= t
- * for a cost one). An indicator met when progress = 1. Missing x or
+ * column, else the region's value in baseline_year. The direction decides
+ * which side of the target is "met": x >= t for a benefit indicator, x <= t
+ * for a cost one (progress 1 there, whatever the baseline). Otherwise a
+ * region that started on the target's side and left it has progress 0, and
+ * one moving towards it has (x - b) / (t - b), which works for targets above
+ * and below the baseline alike. Interval and target-point directions use the
+ * formula alone. An indicator is met when progress = 1. Missing x or
  * baseline gives NaN progress, left out of the share.
  * baseline_year is used only where the model gives no Baseline (it may be
  * CIX_NO_YEAR when every target indicator has one).

@@ -33,16 +33,22 @@ void cix_targets_free(cix_targets *t)
     cix_i_free(&a, t);
 }
 
-/* Progress of x from baseline b towards target t (see cix.h). */
-static double progress(double x, double b, double t, int cost)
+/* Progress of x from baseline b towards target t (see cix.h). dir: +1 for a
+ * benefit indicator (more is better), -1 for a cost one, 0 when the
+ * direction says neither (interval, target point): then only the formula. */
+static double progress(double x, double b, double t, int dir)
 {
     double v;
     if (isnan(x) || isnan(b))
         return NAN;
+    if ((dir > 0 && x >= t) || (dir < 0 && x <= t))
+        return 1.0; /* on the target's side: met, wherever the baseline was */
     if (t == b)
-        return (cost ? x <= t : x >= t) ? 1.0 : 0.0;
+        return dir == 0 && x == t ? 1.0 : 0.0;
+    if ((dir > 0 && t < b) || (dir < 0 && t > b))
+        return 0.0; /* started on the target's side and has left it */
     v = (x - b) / (t - b);
-    return v < 0 ? 0.0 : v > 1 ? 1.0 : v;
+    return v <= 0 ? 0.0 : v > 1 ? 1.0 : v; /* v <= 0 also turns -0 into 0 */
 }
 
 cix_status cix_targets_compute(const cix_model *m, const cix_panel *p, int32_t baseline_year,
@@ -156,7 +162,10 @@ cix_status cix_targets_compute(const cix_model *m, const cix_panel *p, int32_t b
                     xv = NAN;
                 if (!isfinite(b[r]))
                     b[r] = NAN;
-                pr[r] = progress(xv, b[r], nd->target, nd->dir.kind == CIX_DIR_COST);
+                pr[r] = progress(xv, b[r], nd->target,
+                                 nd->dir.kind == CIX_DIR_COST      ? -1
+                                 : nd->dir.kind == CIX_DIR_BENEFIT ? 1
+                                                                   : 0);
                 if (!isnan(pr[r])) {
                     t->known[r]++;
                     if (pr[r] >= 1.0)
