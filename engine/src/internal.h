@@ -268,4 +268,55 @@ cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const si
                                 size_t nnames, const uint32_t *row_region,
                                 const int32_t *row_year, cix_error *err);
 
+/* ---- threads (pipeline/threads.c) ---------------------------------------- */
+
+/* Most threads a pass uses. */
+#define CIX_I_MAX_THREADS 64
+/* Work (cells) below which the passes run on the calling thread alone. */
+#define CIX_I_PARALLEL_MIN_WORK ((size_t)1 << 18)
+
+/* Threads to use for `work` cells: requested when >= 1 (at most
+ * CIX_I_MAX_THREADS); automatic (0): 1 below CIX_I_PARALLEL_MIN_WORK, else
+ * one per online core. */
+int cix_i_threads_resolve(int requested, size_t work);
+/* Runs fn(ctx, t, nthreads) for t = 0 .. nthreads-1, t = 0 on the calling
+ * thread, the others on new threads (run here when one cannot be started),
+ * and returns when all are done. */
+void cix_i_parallel(int nthreads, void (*fn)(void *ctx, int t, int nt), void *ctx);
+
+/* ---- correlation from a column source (linalg/linalg.c) ------------------ */
+
+/* The columns of an n x J matrix given by a callback: get writes rows
+ * r0 .. r0+m-1 of column j to dst. It may be called from several threads
+ * at once (for different columns). */
+typedef struct cix_i_colsrc {
+    void (*get)(const void *ud, size_t j, size_t r0, size_t m, double *dst);
+    const void *ud;
+} cix_i_colsrc;
+
+/*
+ * cix_i_correlation of the matrix src gives, bit for bit (same checks, same
+ * errors), with nthreads threads for the per-column passes. Holds three
+ * numbers per column, one column per thread and one block of rows of the
+ * centred, scaled matrix (at most 2 x 12288 rows): never a copy of x.
+ */
+cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, size_t n,
+                                 size_t J, const cix_allocator *a, int nthreads, double *R,
+                                 double *sd, cix_error *err);
+
+/* ---- lean pipeline (pipeline/lean.c) ------------------------------------- */
+
+/*
+ * cix_compute without the normalized and pre-treated matrices
+ * (o->keep_normalized == 0), streaming over the panel's columns, when
+ * cix_i_lean_supported(p, o): writes the weights (nind doubles), scores and
+ * ranks-ready scores of every row and adds the notes to *notes. Returns
+ * CIX_OK, CIX_ENOMEM, or CIX_EUNSUPPORTED (without filling err) when the
+ * data need a report the lean path does not make (an error of a method):
+ * the caller then runs the full pipeline, which reports it.
+ */
+int cix_i_lean_supported(const cix_panel *p, const cix_options *o);
+cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *w,
+                              double *scores, cix_i_notes *notes, cix_error *err);
+
 #endif /* CIX_INTERNAL_H */

@@ -9,8 +9,12 @@
  *      around 1e9 with unit spread leave a mean error of ~1e-7 after the
  *      first pass; after the second it is at the rounding level of c);
  *   3. z_ij = c_ij / ||c_j|| (||c_j|| from a compensated sum of squares);
- *   4. R = Z^T Z by one DSYRK (upper triangle), copied to the lower one;
+ *   4. R = Z^T Z by DSYRK (upper triangle), copied to the lower one;
  *      the diagonal is set to 1 and off-diagonal entries clamped to [-1, 1].
+ * Z is never held whole: steps 1-3 keep three numbers per column, and the
+ * product runs over blocks of rows of Z, filled from the columns of x as
+ * needed (cix_i_correlation_src takes the columns from a callback, so a
+ * caller can derive them on the fly from a panel without a copy of it).
  * Because the data are centred and scaled before the product, the large
  * offset never enters the inner products: 1e6 rows around 1e9 with unit
  * spread give correlations correct to ~1e-13.
@@ -47,13 +51,143 @@ static const char *ind_name(const cix_panel *p, size_t j, char *buf, size_t size
     return buf;
 }
 
-cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size_t J,
-                             const cix_allocator *a, double *R, double *sd,
-                             cix_error *err)
+/* Rows of the blocks of the product. The product is accumulated block after
+ * block (DSYRK with beta = 1 after the first), every block but the last
+ * CORR_BLOCK rows and the last one CORR_BLOCK to 2 CORR_BLOCK - 1 rows. With
+ * OpenBLAS this gives bit for bit the single DSYRK over all rows: its kernel
+ * sums the inner dimension in pieces of GEMM_Q rows (a divisor of
+ * CORR_BLOCK on every target: 128, 256, 384, 512, 768) and splits only a
+ * tail shorter than 2 GEMM_Q, which the last block keeps whole. */
+#define CORR_BLOCK ((size_t)12288)
+
+/* Per-column constants of the centring and scaling. */
+typedef struct corr_col {
+    double mean, m2, norm;
+} corr_col;
+
+typedef struct corr_ctx {
+    const cix_panel *p;
+    const cix_i_colsrc *src;
+    size_t n, J;
+    corr_col *cc;
+    double **scratch;   /* one column of n doubles per thread (statistics) */
+    /* statistics pass: the first failing column of each thread */
+    size_t *fail_j;
+    cix_status *fail_st;
+    cix_error *fail_err;
+    /* block pass */
+    double *zb;
+    size_t r0, m;
+} corr_ctx;
+
+/* Statistics of column j (the checks and sums of the one-matrix version,
+ * in the same order). c: n doubles of scratch. */
+static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col *out,
+                               cix_error *err)
 {
-    double *z = NULL;
-    cix_status st = CIX_OK;
+    const cix_panel *p = cx->p;
+    size_t n = cx->n;
+    double mean, m2, norm;
+    int constant = 1;
     char nb[32];
+
+    cx->src->get(cx->src->ud, j, 0, n, c);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(c[i])) {
+            cix_i_fail(err, CIX_EDATA,
+                       "the cell is missing, and a correlation needs every cell: "
+                       "impute missing values first (--impute mean|median|interp|"
+                       "locf)");
+            if (p)
+                cix_i_err_cell(err, p, i, j);
+            return CIX_EDATA;
+        }
+        if (!isfinite(c[i])) {
+            cix_i_fail(err, CIX_EDATA,
+                       "the value is infinite: a correlation needs finite values; "
+                       "fix the cell");
+            if (p)
+                cix_i_err_cell(err, p, i, j);
+            return CIX_EDATA;
+        }
+        if (c[i] != c[0])
+            constant = 0;
+    }
+    if (constant) {
+        cix_i_fail(err, CIX_EDEGENERATE,
+                   "indicator '%s' is constant (every value is %g), so its "
+                   "correlations are undefined: drop it (--drop-constant) or fix "
+                   "the data",
+                   ind_name(p, j, nb, sizeof nb), c[0]);
+        cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
+        return CIX_EDEGENERATE;
+    }
+    mean = cix_i_sum(c, n, NULL) / (double)n;
+    for (size_t i = 0; i < n; i++)
+        c[i] = c[i] - mean;
+    m2 = cix_i_sum(c, n, NULL) / (double)n;
+    for (size_t i = 0; i < n; i++)
+        c[i] -= m2;
+    norm = sqrt(sum_squares(c, n));
+    if (!(norm > 0) || !isfinite(norm)) {
+        cix_i_fail(err, isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC,
+                   "indicator '%s' has %s spread, so its correlations cannot be "
+                   "computed: %s",
+                   ind_name(p, j, nb, sizeof nb), isfinite(norm) ? "no" : "too large a",
+                   isfinite(norm) ? "drop it (--drop-constant) or fix the data"
+                                  : "rescale it (other units) or take logs");
+        cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
+        return isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC;
+    }
+    out->mean = mean;
+    out->m2 = m2;
+    out->norm = norm;
+    return CIX_OK;
+}
+
+/* Thread t: columns t, t + nt, ... in increasing order, up to its first
+ * failure (an error depends on its column only, so the failure with the
+ * smallest column is the one a single thread reports). */
+static void stats_worker(void *arg, int t, int nt)
+{
+    corr_ctx *cx = arg;
+    cix_error_clear(&cx->fail_err[t]);
+    cx->fail_j[t] = (size_t)-1;
+    cx->fail_st[t] = CIX_OK;
+    for (size_t j = (size_t)t; j < cx->J; j += (size_t)nt) {
+        cix_status st = column_stats(cx, j, cx->scratch[t], &cx->cc[j], &cx->fail_err[t]);
+        if (st != CIX_OK) {
+            cx->fail_j[t] = j;
+            cx->fail_st[t] = st;
+            return;
+        }
+    }
+}
+
+/* Thread t fills columns t, t + nt, ... of the block of rows r0 .. r0+m. */
+static void block_worker(void *arg, int t, int nt)
+{
+    corr_ctx *cx = arg;
+    for (size_t j = (size_t)t; j < cx->J; j += (size_t)nt) {
+        double *c = cx->zb + j * cx->m;
+        const corr_col *q = &cx->cc[j];
+        cx->src->get(cx->src->ud, j, cx->r0, cx->m, c);
+        for (size_t i = 0; i < cx->m; i++) {
+            double v = c[i] - q->mean;
+            v -= q->m2;
+            c[i] = v / q->norm;
+        }
+    }
+}
+
+cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, size_t n,
+                                 size_t J, const cix_allocator *a, int nthreads, double *R,
+                                 double *sd, cix_error *err)
+{
+    corr_ctx cx;
+    size_t nblocks, bmax;
+    int nt = nthreads < 1 ? 1 : nthreads;
+    cix_status st = CIX_OK;
 
     if (J == 0)
         return CIX_OK;
@@ -67,74 +201,72 @@ cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size
                           "the matrix is too large for BLAS (%zu rows x %zu columns; at "
                           "most %d each)",
                           n, J, INT_MAX);
-    z = cix_i_malloc_array(a, n, J * sizeof(double));
-    if (!z)
-        return cix_i_nomem(err);
+    if ((size_t)nt > J)
+        nt = (int)J;
+    nblocks = n / CORR_BLOCK;
+    if (nblocks == 0)
+        nblocks = 1;
+    bmax = n - (nblocks - 1) * CORR_BLOCK; /* the last block is the longest */
 
-    for (size_t j = 0; j < J; j++) {
-        const double *col = x + j * n;
-        double *c = z + j * n, mean, m2, norm;
-        int constant = 1;
-
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(col[i])) {
-                cix_i_fail(err, CIX_EDATA,
-                           "the cell is missing, and a correlation needs every cell: "
-                           "impute missing values first (--impute mean|median|interp|"
-                           "locf)");
-                if (p)
-                    cix_i_err_cell(err, p, i, j);
-                st = CIX_EDATA;
-                goto cleanup;
-            }
-            if (!isfinite(col[i])) {
-                cix_i_fail(err, CIX_EDATA,
-                           "the value is infinite: a correlation needs finite values; "
-                           "fix the cell");
-                if (p)
-                    cix_i_err_cell(err, p, i, j);
-                st = CIX_EDATA;
-                goto cleanup;
-            }
-            if (col[i] != col[0])
-                constant = 0;
-        }
-        if (constant) {
-            cix_i_fail(err, CIX_EDEGENERATE,
-                       "indicator '%s' is constant (every value is %g), so its "
-                       "correlations are undefined: drop it (--drop-constant) or fix "
-                       "the data",
-                       ind_name(p, j, nb, sizeof nb), col[0]);
-            cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
-            st = CIX_EDEGENERATE;
+    memset(&cx, 0, sizeof cx);
+    cx.p = p;
+    cx.src = src;
+    cx.n = n;
+    cx.J = J;
+    cx.cc = cix_i_malloc_array(a, J, sizeof *cx.cc);
+    cx.scratch = cix_i_malloc_array(a, (size_t)nt, sizeof *cx.scratch);
+    cx.fail_j = cix_i_malloc_array(a, (size_t)nt, sizeof *cx.fail_j);
+    cx.fail_st = cix_i_malloc_array(a, (size_t)nt, sizeof *cx.fail_st);
+    cx.fail_err = cix_i_malloc_array(a, (size_t)nt, sizeof *cx.fail_err);
+    if (cx.scratch)
+        for (int t = 0; t < nt; t++)
+            cx.scratch[t] = NULL;
+    if (!cx.cc || !cx.scratch || !cx.fail_j || !cx.fail_st || !cx.fail_err) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (int t = 0; t < nt; t++) {
+        if (!(cx.scratch[t] = cix_i_malloc_array(a, n, sizeof(double)))) {
+            st = cix_i_nomem(err);
             goto cleanup;
         }
-        mean = cix_i_sum(col, n, NULL) / (double)n;
-        for (size_t i = 0; i < n; i++)
-            c[i] = col[i] - mean;
-        m2 = cix_i_sum(c, n, NULL) / (double)n;
-        for (size_t i = 0; i < n; i++)
-            c[i] -= m2;
-        norm = sqrt(sum_squares(c, n));
-        if (!(norm > 0) || !isfinite(norm)) {
-            cix_i_fail(err, isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC,
-                       "indicator '%s' has %s spread, so its correlations cannot be "
-                       "computed: %s",
-                       ind_name(p, j, nb, sizeof nb), isfinite(norm) ? "no" : "too large a",
-                       isfinite(norm) ? "drop it (--drop-constant) or fix the data"
-                                      : "rescale it (other units) or take logs");
-            cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
-            st = isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC;
-            goto cleanup;
-        }
-        if (sd)
-            sd[j] = norm / sqrt((double)(n - 1));
-        for (size_t i = 0; i < n; i++)
-            c[i] /= norm;
     }
 
-    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (blasint)J, (blasint)n, 1.0, z,
-                (blasint)n, 0.0, R, (blasint)J);
+    /* 1. per column: checks, mean, residual mean, norm */
+    cix_i_parallel(nt, stats_worker, &cx);
+    {
+        int worst = -1;
+        for (int t = 0; t < nt; t++)
+            if (cx.fail_st[t] != CIX_OK && (worst < 0 || cx.fail_j[t] < cx.fail_j[worst]))
+                worst = t;
+        if (worst >= 0) {
+            if (err)
+                *err = cx.fail_err[worst];
+            st = cx.fail_st[worst];
+            goto cleanup;
+        }
+    }
+    if (sd)
+        for (size_t j = 0; j < J; j++)
+            sd[j] = cx.cc[j].norm / sqrt((double)(n - 1));
+    for (int t = 0; t < nt; t++) {
+        cix_i_free(a, cx.scratch[t]);
+        cx.scratch[t] = NULL;
+    }
+
+    /* 2. R = Z^T Z, block after block in row order */
+    cx.zb = cix_i_malloc_array(a, bmax, J * sizeof(double));
+    if (!cx.zb) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (size_t b = 0; b < nblocks; b++) {
+        cx.r0 = b * CORR_BLOCK;
+        cx.m = b + 1 == nblocks ? n - cx.r0 : CORR_BLOCK;
+        cix_i_parallel(nt, block_worker, &cx);
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (blasint)J, (blasint)cx.m, 1.0,
+                    cx.zb, (blasint)cx.m, b == 0 ? 0.0 : 1.0, R, (blasint)J);
+    }
     for (size_t j = 0; j < J; j++) {
         R[j + j * J] = 1.0;
         for (size_t i = 0; i < j; i++) {
@@ -149,8 +281,41 @@ cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size
     }
 
 cleanup:
-    cix_i_free(a, z);
+    if (cx.scratch)
+        for (int t = 0; t < nt; t++)
+            cix_i_free(a, cx.scratch[t]);
+    cix_i_free(a, cx.scratch);
+    cix_i_free(a, cx.cc);
+    cix_i_free(a, cx.fail_j);
+    cix_i_free(a, cx.fail_st);
+    cix_i_free(a, cx.fail_err);
+    cix_i_free(a, cx.zb);
     return st;
+}
+
+/* The columns of a column-major matrix (ld = n). */
+typedef struct matrix_src {
+    const double *x;
+    size_t n;
+} matrix_src;
+
+static void matrix_get(const void *ud, size_t j, size_t r0, size_t m, double *dst)
+{
+    const matrix_src *ms = ud;
+    memcpy(dst, ms->x + j * ms->n + r0, m * sizeof(double));
+}
+
+cix_status cix_i_correlation(const cix_panel *p, const double *x, size_t n, size_t J,
+                             const cix_allocator *a, double *R, double *sd,
+                             cix_error *err)
+{
+    matrix_src ms;
+    cix_i_colsrc src;
+    ms.x = x;
+    ms.n = n;
+    src.get = matrix_get;
+    src.ud = &ms;
+    return cix_i_correlation_src(p, &src, n, J, a, 1, R, sd, err);
 }
 
 cix_status cix_i_eigen_sym(const double *A, size_t J, const cix_allocator *al, double *w,

@@ -1,6 +1,8 @@
 /*
  * The pipeline: normalize -> weights (per scope) -> linear scores -> ranks
- * within each year, and the result handle.
+ * within each year, and the result handle. With keep_normalized = 0 and the
+ * common methods, the lean pipeline (lean.c) computes the weights and scores
+ * without a copy of the panel; the ranks are the same step.
  */
 #include <math.h>
 #include <string.h>
@@ -188,7 +190,7 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     const cix_allocator *a;
     cix_result *r = NULL;
     cix_panel *treated = NULL;
-    const cix_panel *q;      /* the panel the methods run on: p or treated */
+    const cix_panel *q = NULL; /* the panel the methods run on: p or treated */
     size_t *ind_map = NULL, *row_map = NULL;
     sub_options so;
     const cix_options *oq = o;
@@ -252,8 +254,32 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
         goto cleanup;
     }
 
-    /* 1. pre-treatment, on a copy: the panel itself is never changed */
+    /* 0. the lean pipeline, when the options allow it: no copy of the panel */
     q = p;
+    if (cix_i_lean_supported(p, o)) {
+        r->wgroups = cix_i_malloc_array(a, nind, sizeof(double));
+        if (!r->wgroups) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+        r->nwgroups = 1;
+        st = cix_i_compute_lean(p, o, r->wgroups, r->scores, &r->notes, err);
+        if (st == CIX_OK) {
+            memset(r->used, 1, nind);
+            goto rank;
+        }
+        if (st != CIX_EUNSUPPORTED)
+            goto cleanup;
+        /* something to report: the full pipeline runs and reports it */
+        cix_i_notes_free(&r->notes);
+        cix_i_notes_init(&r->notes, &r->alloc);
+        cix_i_free(a, r->wgroups);
+        r->wgroups = NULL;
+        r->nwgroups = 0;
+        st = CIX_OK;
+    }
+
+    /* 1. pre-treatment, on a copy: the panel itself is never changed */
     if (wants_pretreatment(o)) {
         ind_map = cix_i_malloc_array(a, nind, sizeof(size_t));
         row_map = cix_i_malloc_array(a, n, sizeof(size_t));
@@ -344,8 +370,16 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
         }
     }
 
+    if (!o->keep_normalized) {
+        cix_i_free(a, r->normalized);
+        cix_i_free(a, r->treated);
+        r->normalized = NULL;
+        r->treated = NULL;
+    }
+
     /* 4. ranks within each year, over all of the panel's rows (rows dropped by
      * the coverage screen have NaN scores and rank last), and rank change */
+rank:
     if ((st = cix_rank(r->scores, cix_i_panel_year_index(p), n, o->ties, a, r->ranks,
                        err)) != CIX_OK)
         goto cleanup;

@@ -37,6 +37,7 @@ void cix_options_init(cix_options *o)
     o->combine = CIX_COMBINE_NONE;
     o->combine_alpha = 0.5;
     o->power = 1.0;
+    o->keep_normalized = 1;
 }
 
 void cix_indicator_params_init(cix_indicator_params *q)

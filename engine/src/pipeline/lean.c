@@ -1,0 +1,463 @@
+/*
+ * The lean pipeline: cix_compute with keep_normalized = 0 for the common
+ * methods, without a copy of the panel.
+ *
+ *   pass 1, per column (columns shared among the threads): the imputation
+ *     mean, the normalization statistics of the imputed column, the
+ *     normalized column in a scratch column of the thread, and the weight
+ *     statistic (entropy d_j, sd, cv);
+ *   weights from the statistics;
+ *   pass 2, per block of rows (rows shared among the threads): the scores
+ *     s = sum_j w_j y_j, y recomputed from the panel's values with the
+ *     column's statistics, summed over j in order with the compensation of
+ *     cix_i_sum kept per row.
+ *
+ * Every value is computed by the same operations in the same order as the
+ * full pipeline (pretreat/pretreat.c, normalize/normalize.c,
+ * weights/weights.c, aggregate/linear.c), and each piece of work is one
+ * column or one row whatever thread runs it: the weights and scores are
+ * those of the full pipeline bit for bit, for any number of threads.
+ * Anything the full pipeline would report as an error (a constant column,
+ * a negative value for entropy, a missing cell in a score) stops the lean
+ * run with CIX_EUNSUPPORTED and the full pipeline runs and reports it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "../internal.h"
+
+/* Rows of a piece of the score pass. */
+#define ROW_PIECE ((size_t)4096)
+
+/* Neumaier compensated accumulator, as cix_i_sum. */
+typedef struct ksum {
+    double s, c;
+} ksum;
+
+static void ks_add(ksum *k, double v)
+{
+    double t = k->s + v;
+    if (fabs(k->s) >= fabs(v))
+        k->c += (k->s - t) + v;
+    else
+        k->c += (v - t) + k->s;
+    k->s = t;
+}
+
+static double ks_get(const ksum *k)
+{
+    return k->s + k->c;
+}
+
+/* What the lean run keeps of a column. */
+typedef struct lcol {
+    size_t missing;
+    double imp;       /* value of a missing cell (NaN: left missing) */
+    int cost;
+    size_t cnt;       /* present cells after imputation */
+    double min, max, mean, ss, sd;
+    double d;         /* weight statistic */
+    int bad;          /* the full pipeline must run (and report) */
+} lcol;
+
+typedef struct lean {
+    const cix_panel *p;
+    const cix_options *o;
+    size_t n, J;
+    lcol *col;
+    double **buf1, **buf2; /* per thread, n doubles each */
+    const double *w;
+    double *s, *c;         /* scores and their compensations */
+    int nbuf;              /* threads of pass 1 (entries of buf1, buf2) */
+    int row_bad[CIX_I_MAX_THREADS]; /* per thread: a missing cell in the scores */
+} lean;
+
+int cix_i_lean_supported(const cix_panel *p, const cix_options *o)
+{
+    size_t nind = cix_panel_nindicators(p);
+    if (o->keep_normalized)
+        return 0;
+    if (o->impute != CIX_IMPUTE_NONE && o->impute != CIX_IMPUTE_MEAN)
+        return 0;
+    if (o->drop_constant || o->outliers || o->min_coverage_indicator > 0 ||
+        o->min_coverage_region > 0)
+        return 0;
+    if (o->params)
+        for (size_t j = 0; j < o->nparams; j++)
+            if (o->params[j].transform != CIX_TRANSFORM_NONE)
+                return 0;
+    if (o->directions)
+        for (size_t j = 0; j < nind; j++)
+            if (o->directions[j].kind != CIX_DIR_BENEFIT &&
+                o->directions[j].kind != CIX_DIR_COST)
+                return 0;
+    if (o->scope != CIX_SCOPE_POOLED)
+        return 0;
+    if (o->normalization != CIX_NORM_NONE && o->normalization != CIX_NORM_MINMAX &&
+        o->normalization != CIX_NORM_ZSCORE)
+        return 0;
+    switch (o->weighting) {
+    case CIX_WEIGHT_EQUAL:
+    case CIX_WEIGHT_FIXED:
+    case CIX_WEIGHT_ENTROPY:
+    case CIX_WEIGHT_SD:
+    case CIX_WEIGHT_CV:
+        break;
+    default:
+        return 0;
+    }
+    if (o->combine != CIX_COMBINE_NONE)
+        return 0;
+    return o->aggregation == CIX_AGG_LINEAR;
+}
+
+/* The normalized value of panel value x of column c (normalize.c). */
+static double norm_value(const lean *L, const lcol *c, double x)
+{
+    const cix_options *o = L->o;
+    if (isnan(x))
+        x = c->imp;
+    if (isnan(x))
+        return x;
+    switch (o->normalization) {
+    case CIX_NORM_MINMAX: {
+        double lo = o->range_lo, hi = o->range_hi;
+        if (c->cost)
+            return lo + (hi - lo) * ((c->max - x) / (c->max - c->min));
+        return lo + (hi - lo) * ((x - c->min) / (c->max - c->min));
+    }
+    case CIX_NORM_ZSCORE:
+        return c->cost ? -(x - c->mean) / c->sd : (x - c->mean) / c->sd;
+    default:
+        return x;
+    }
+}
+
+/* Imputation mean (pretreat.c, impute_stat) and the normalization
+ * statistics of the imputed column (normalize.c, group_stat). */
+static int column_stats(const lean *L, const double *x, lcol *c)
+{
+    const cix_options *o = L->o;
+    size_t n = L->n, k = 0, ddof = o->ddof == 0 ? 0 : 1;
+    ksum sum = {0, 0}, dev = {0, 0};
+    double lo = INFINITY, hi = -INFINITY;
+
+    c->missing = 0;
+    for (size_t r = 0; r < n; r++)
+        c->missing += isnan(x[r]);
+    c->imp = NAN;
+    if (c->missing && o->impute == CIX_IMPUTE_MEAN) {
+        ksum ks = {0, 0};
+        size_t m = 0;
+        for (size_t r = 0; r < n; r++)
+            if (!isnan(x[r])) {
+                ks_add(&ks, x[r]);
+                m++;
+            }
+        if (m == 0)
+            return 1;
+        c->imp = ks_get(&ks) / (double)m;
+    }
+    if (o->normalization == CIX_NORM_NONE)
+        return 0;
+    for (size_t r = 0; r < n; r++) {
+        double v = isnan(x[r]) ? c->imp : x[r];
+        if (isnan(v))
+            continue;
+        if (v < lo)
+            lo = v;
+        if (v > hi)
+            hi = v;
+        ks_add(&sum, v);
+        k++;
+    }
+    if (k == 0)
+        return 1;
+    c->cnt = k;
+    c->min = lo;
+    c->max = hi;
+    c->mean = ks_get(&sum) / (double)k;
+    if (o->normalization == CIX_NORM_MINMAX)
+        return !(c->max > c->min);
+    for (size_t r = 0; r < n; r++) {
+        double v = isnan(x[r]) ? c->imp : x[r];
+        if (!isnan(v))
+            ks_add(&dev, (v - c->mean) * (v - c->mean));
+    }
+    c->ss = ks_get(&dev);
+    if (k <= ddof || !(c->ss > 0))
+        return 1;
+    c->sd = sqrt(c->ss / (double)(k - ddof));
+    return 0;
+}
+
+/* Entropy statistic d_j of the normalized column y (weights.c,
+ * entropy_group); y is overwritten, q is scratch. */
+static int entropy_d(const lean *L, double *y, double *q, double *d)
+{
+    size_t m = L->n, cnt;
+    double shift = L->o->entropy_shift, a = L->o->entropy_smooth, sum, e;
+    double lo = INFINITY, hi = -INFINITY;
+
+    for (size_t i = 0; i < m; i++) {
+        double v = y[i];
+        if (isnan(v))
+            continue;
+        if (!isfinite(v))
+            return 1;
+        y[i] = a + (1.0 - a) * (v + shift);
+        lo = fmin(lo, y[i]);
+        hi = fmax(hi, y[i]);
+        if (y[i] < 0)
+            return 1;
+    }
+    sum = cix_i_sum(y, m, &cnt);
+    if (cnt < 2 || sum == 0 || !isfinite(sum))
+        return 1;
+    if (lo == hi) {
+        *d = 0.0;
+        return 0;
+    }
+    for (size_t i = 0; i < m; i++) {
+        double pr;
+        if (isnan(y[i])) {
+            q[i] = y[i];
+            continue;
+        }
+        pr = y[i] / sum;
+        q[i] = pr > 0 ? pr * log(pr) : 0.0;
+    }
+    e = -cix_i_sum(q, m, NULL) / log((double)cnt);
+    *d = 1.0 - e;
+    if (*d < 0)
+        *d = 0.0;
+    return 0;
+}
+
+/* sd of col with ddof (weights.c, group_sd); t is scratch. */
+static int spread_d(const lean *L, const double *col, double *t, double *mean, double *sd,
+                    size_t *cnt)
+{
+    size_t m = L->n, k;
+    int ddof = L->o->ddof;
+    double mu, ss;
+
+    for (size_t i = 0; i < m; i++) {
+        t[i] = col[i];
+        if (!isnan(t[i]) && !isfinite(t[i]))
+            return 1;
+    }
+    mu = cix_i_sum(t, m, &k);
+    *cnt = k;
+    if (k == 0)
+        return 1;
+    mu /= (double)k;
+    for (size_t i = 0; i < m; i++)
+        t[i] -= mu;
+    mu += cix_i_sum(t, m, NULL) / (double)k;
+    for (size_t i = 0; i < m; i++) {
+        double dv = col[i] - mu;
+        t[i] = dv * dv;
+    }
+    ss = cix_i_sum(t, m, NULL);
+    *mean = mu;
+    *sd = k > (size_t)ddof ? sqrt(ss / (double)(k - (size_t)ddof)) : NAN;
+    return 0;
+}
+
+static int column_pass(const lean *L, size_t j, double *b1, double *b2)
+{
+    const cix_options *o = L->o;
+    const double *x = cix_panel_column_const(L->p, j);
+    lcol *c = &L->col[j];
+    size_t n = L->n;
+
+    c->cost = o->directions && o->directions[j].kind == CIX_DIR_COST;
+    if (column_stats(L, x, c))
+        return 1;
+    switch (o->weighting) {
+    case CIX_WEIGHT_ENTROPY:
+        for (size_t r = 0; r < n; r++)
+            b1[r] = norm_value(L, c, x[r]);
+        return entropy_d(L, b1, b2, &c->d);
+    case CIX_WEIGHT_SD:
+    case CIX_WEIGHT_CV: {
+        int cv = o->weighting == CIX_WEIGHT_CV;
+        double mean, sd;
+        size_t cnt;
+        for (size_t r = 0; r < n; r++)
+            b1[r] = cv ? (isnan(x[r]) ? c->imp : x[r]) : norm_value(L, c, x[r]);
+        if (spread_d(L, b1, b2, &mean, &sd, &cnt) || cnt < 2 || (cv && mean == 0))
+            return 1;
+        c->d = cv ? sd / fabs(mean) : sd;
+        return !isfinite(c->d);
+    }
+    default:
+        return 0;
+    }
+}
+
+static void columns_worker(void *arg, int t, int nt)
+{
+    lean *L = arg;
+    for (size_t j = (size_t)t; j < L->J; j += (size_t)nt)
+        L->col[j].bad = column_pass(L, j, L->buf1[t], L->buf2[t]);
+}
+
+/* Scores of rows [r0, r1): s = sum_j w_j y_j as cix_i_aggregate_linear. */
+static int score_rows(const lean *L, size_t r0, size_t r1)
+{
+    const cix_panel *p = L->p;
+    for (size_t r = r0; r < r1; r++)
+        L->s[r] = L->c[r] = 0.0;
+    for (size_t j = 0; j < L->J; j++) {
+        const double *x = cix_panel_column_const(p, j);
+        const lcol *c = &L->col[j];
+        double wj = L->w[j];
+        for (size_t r = r0; r < r1; r++) {
+            double v = 0.0, s = L->s[r], t;
+            if (wj != 0.0) {
+                double y = norm_value(L, c, x[r]);
+                if (isnan(y))
+                    return 1;
+                v = wj * y;
+            }
+            t = s + v;
+            if (fabs(s) >= fabs(v))
+                L->c[r] += (s - t) + v;
+            else
+                L->c[r] += (v - t) + s;
+            L->s[r] = t;
+        }
+    }
+    for (size_t r = r0; r < r1; r++)
+        L->s[r] = L->s[r] + L->c[r];
+    return 0;
+}
+
+static void rows_worker(void *arg, int t, int nt)
+{
+    lean *L = arg;
+    size_t npieces = (L->n + ROW_PIECE - 1) / ROW_PIECE;
+    L->row_bad[t] = 0;
+    /* contiguous runs of pieces per thread: pieces of fixed size, so a
+     * row's sum is the same whatever thread computes it */
+    for (size_t k = npieces * (size_t)t / (size_t)nt;
+         k < npieces * ((size_t)t + 1) / (size_t)nt && !L->row_bad[t]; k++) {
+        size_t r0 = k * ROW_PIECE, r1 = r0 + ROW_PIECE < L->n ? r0 + ROW_PIECE : L->n;
+        L->row_bad[t] = score_rows(L, r0, r1);
+    }
+}
+
+cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *w,
+                              double *scores, cix_i_notes *notes, cix_error *err)
+{
+    const cix_allocator *a = cix_i_panel_allocator(p);
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    int nt = cix_i_threads_resolve(o->nthreads, n * J), need_bufs;
+    lean L;
+    double *d = NULL;
+    cix_status st = CIX_OK;
+
+    memset(&L, 0, sizeof L);
+    L.p = p;
+    L.o = o;
+    L.n = n;
+    L.J = J;
+    need_bufs = o->weighting != CIX_WEIGHT_EQUAL && o->weighting != CIX_WEIGHT_FIXED;
+    if ((size_t)nt > J)
+        nt = (int)J;
+    L.col = cix_i_malloc_array(a, J, sizeof *L.col);
+    L.buf1 = cix_i_malloc_array(a, (size_t)nt, sizeof *L.buf1);
+    L.buf2 = cix_i_malloc_array(a, (size_t)nt, sizeof *L.buf2);
+    d = cix_i_malloc_array(a, J, sizeof *d);
+    if (!L.col || !L.buf1 || !L.buf2 || !d) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (int t = 0; t < nt; t++)
+        L.buf1[t] = L.buf2[t] = NULL;
+    L.nbuf = nt; /* from here on the cleanup frees the entries */
+    for (int t = 0; t < nt && need_bufs; t++) {
+        L.buf1[t] = cix_i_malloc_array(a, n, sizeof(double));
+        L.buf2[t] = cix_i_malloc_array(a, n, sizeof(double));
+        if (!L.buf1[t] || !L.buf2[t]) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+    }
+
+    /* pass 1: per column */
+    cix_i_parallel(nt, columns_worker, &L);
+    for (size_t j = 0; j < J; j++)
+        if (L.col[j].bad) {
+            st = CIX_EUNSUPPORTED;
+            goto cleanup;
+        }
+    for (int t = 0; t < nt; t++) {
+        cix_i_free(a, L.buf1[t]);
+        cix_i_free(a, L.buf2[t]);
+        L.buf1[t] = L.buf2[t] = NULL;
+    }
+
+    /* the notes of the imputation (one per indicator) */
+    for (size_t j = 0; j < J && o->impute != CIX_IMPUTE_NONE; j++) {
+        if (L.col[j].missing == 0)
+            continue;
+        if ((st = cix_i_notes_add(notes, err, CIX_NOTE_IMPUTED, j, CIX_NO_ROW, NAN, NAN,
+                                  L.col[j].missing, "'%s': %zu of %zu missing cells "
+                                  "imputed by %s",
+                                  cix_panel_indicator(p, j), L.col[j].missing,
+                                  L.col[j].missing, cix_impute_name(o->impute))) != CIX_OK)
+            goto cleanup;
+    }
+
+    /* weights (weights.c) */
+    if (o->weighting == CIX_WEIGHT_EQUAL) {
+        for (size_t j = 0; j < J; j++)
+            w[j] = 1.0 / (double)J;
+    } else if (o->weighting == CIX_WEIGHT_FIXED) {
+        double sum = cix_i_sum(o->fixed_weights, J, NULL);
+        for (size_t j = 0; j < J; j++)
+            w[j] = o->fixed_weights[j] / sum;
+    } else {
+        double dsum;
+        for (size_t j = 0; j < J; j++)
+            d[j] = L.col[j].d;
+        dsum = cix_i_sum(d, J, NULL);
+        if (!(dsum > 0)) {
+            st = CIX_EUNSUPPORTED;
+            goto cleanup;
+        }
+        for (size_t j = 0; j < J; j++)
+            w[j] = d[j] / dsum;
+    }
+
+    /* pass 2: scores, per block of rows */
+    L.w = w;
+    L.s = scores;
+    L.c = cix_i_malloc_array(a, n, sizeof(double));
+    if (!L.c) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    nt = cix_i_threads_resolve(o->nthreads, n * J);
+    if ((size_t)nt > (n + ROW_PIECE - 1) / ROW_PIECE)
+        nt = (int)((n + ROW_PIECE - 1) / ROW_PIECE);
+    cix_i_parallel(nt, rows_worker, &L);
+    for (int t = 0; t < nt; t++)
+        if (L.row_bad[t])
+            st = CIX_EUNSUPPORTED;
+
+cleanup:
+    for (int t = 0; t < L.nbuf; t++) {
+        cix_i_free(a, L.buf1[t]);
+        cix_i_free(a, L.buf2[t]);
+    }
+    cix_i_free(a, L.buf1);
+    cix_i_free(a, L.buf2);
+    cix_i_free(a, L.col);
+    cix_i_free(a, L.c);
+    cix_i_free(a, d);
+    return st;
+}
