@@ -3,6 +3,7 @@
 #ifndef CIX_INTERNAL_H
 #define CIX_INTERNAL_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,7 +71,28 @@ int cix_i_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
 /* ---- numerics (core/sum.c) --------------------------------------------- */
 
-/* Pairwise-free Neumaier compensated sum of x[0..n) skipping NaN;
+/* Neumaier compensated accumulator: one pass in a fixed order, so the same
+ * additions give the same bits on any thread count. */
+typedef struct cix_i_ksum {
+    double s, c;
+} cix_i_ksum;
+
+static inline void cix_i_ksum_add(cix_i_ksum *k, double v)
+{
+    double t = k->s + v;
+    if (fabs(k->s) >= fabs(v))
+        k->c += (k->s - t) + v;
+    else
+        k->c += (v - t) + k->s;
+    k->s = t;
+}
+
+static inline double cix_i_ksum_get(const cix_i_ksum *k)
+{
+    return k->s + k->c;
+}
+
+/* Neumaier compensated sum of x[0..n) skipping NaN;
  * *count receives the number of values summed (may be NULL). */
 double cix_i_sum(const double *x, size_t n, size_t *count);
 

@@ -3,26 +3,19 @@
 
 #include "../internal.h"
 
-/* Neumaier's variant of Kahan summation: error bounded independently of n
- * for all practical purposes, one pass, order-fixed (so deterministic). */
+/* Compensated sum (Neumaier) of the present values, in index order. */
 double cix_i_sum(const double *x, size_t n, size_t *count)
 {
-    double s = 0.0, c = 0.0;
-    size_t k = 0;
+    cix_i_ksum k = {0.0, 0.0};
+    size_t m = 0;
 
     for (size_t i = 0; i < n; i++) {
-        double v = x[i], t;
-        if (isnan(v))
+        if (isnan(x[i]))
             continue;
-        t = s + v;
-        if (fabs(s) >= fabs(v))
-            c += (s - t) + v;
-        else
-            c += (v - t) + s;
-        s = t;
-        k++;
+        cix_i_ksum_add(&k, x[i]);
+        m++;
     }
     if (count)
-        *count = k;
-    return s + c;
+        *count = m;
+    return cix_i_ksum_get(&k);
 }

@@ -14,25 +14,6 @@
 
 #include "../model/model_internal.h"
 
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ks_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ks_get(const ksum *k)
-{
-    return k->s + k->c;
-}
-
 /* min, max, n of the present cells of group 0 of s. */
 static void minmax0(const double *col, const cix_i_scope *s, double *lo, double *hi,
                     size_t *n)
@@ -56,7 +37,7 @@ static void minmax0(const double *col, const cix_i_scope *s, double *lo, double 
 void cix_i_frozen_collect(const double *x, size_t nrows, const cix_i_scope *s,
                           cix_direction dir, cix_i_frozen *fz, size_t k, double *tmp)
 {
-    ksum sum = {0, 0}, dev = {0, 0}, sq = {0, 0};
+    cix_i_ksum sum = {0, 0}, dev = {0, 0}, sq = {0, 0};
     size_t cnt;
     double lo, hi;
 
@@ -81,22 +62,22 @@ void cix_i_frozen_collect(const double *x, size_t nrows, const cix_i_scope *s,
         double v = tmp[s->order[i]];
         if (isnan(v))
             continue;
-        ks_add(&sum, v);
-        ks_add(&sq, v * v);
+        cix_i_ksum_add(&sum, v);
+        cix_i_ksum_add(&sq, v * v);
     }
     fz->n[k] = cnt;
     fz->min[k] = lo;
     fz->max[k] = hi;
-    fz->mean[k] = cnt ? ks_get(&sum) / (double)cnt : NAN;
-    fz->sumsq[k] = ks_get(&sq);
+    fz->mean[k] = cnt ? cix_i_ksum_get(&sum) / (double)cnt : NAN;
+    fz->sumsq[k] = cix_i_ksum_get(&sq);
     if (cnt) {
         for (size_t i = s->start[0]; i < s->start[1]; i++) {
             double v = tmp[s->order[i]];
             if (!isnan(v))
-                ks_add(&dev, (v - fz->mean[k]) * (v - fz->mean[k]));
+                cix_i_ksum_add(&dev, (v - fz->mean[k]) * (v - fz->mean[k]));
         }
     }
-    fz->ss[k] = ks_get(&dev);
+    fz->ss[k] = cix_i_ksum_get(&dev);
 }
 
 static double param_or(double given, double fallback)

@@ -20,26 +20,6 @@
 
 /* ---- statistics of a scope group ---------------------------------------- */
 
-/* Neumaier compensated accumulator. */
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ks_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ks_get(const ksum *k)
-{
-    return k->s + k->c;
-}
-
 /* Statistics of the present cells of one group. */
 typedef struct gstat {
     size_t n;       /* present cells */
@@ -51,7 +31,7 @@ typedef struct gstat {
 
 static void group_stat(const double *col, const cix_i_scope *s, size_t g, gstat *st)
 {
-    ksum sum = {0, 0}, dev = {0, 0}, sq = {0, 0};
+    cix_i_ksum sum = {0, 0}, dev = {0, 0}, sq = {0, 0};
     double lo = INFINITY, hi = -INFINITY;
     size_t k = 0;
 
@@ -63,23 +43,23 @@ static void group_stat(const double *col, const cix_i_scope *s, size_t g, gstat 
             lo = v;
         if (v > hi)
             hi = v;
-        ks_add(&sum, v);
-        ks_add(&sq, v * v);
+        cix_i_ksum_add(&sum, v);
+        cix_i_ksum_add(&sq, v * v);
         k++;
     }
     st->n = k;
     st->min = lo;
     st->max = hi;
-    st->mean = k ? ks_get(&sum) / (double)k : NAN;
-    st->sumsq = ks_get(&sq);
+    st->mean = k ? cix_i_ksum_get(&sum) / (double)k : NAN;
+    st->sumsq = cix_i_ksum_get(&sq);
     if (k) {
         for (size_t i = s->start[g]; i < s->start[g + 1]; i++) {
             double v = col[s->order[i]];
             if (!isnan(v))
-                ks_add(&dev, (v - st->mean) * (v - st->mean));
+                cix_i_ksum_add(&dev, (v - st->mean) * (v - st->mean));
         }
     }
-    st->ss = ks_get(&dev);
+    st->ss = cix_i_ksum_get(&dev);
 }
 
 static void all_stats(const double *col, const cix_i_scope *s, gstat *st)

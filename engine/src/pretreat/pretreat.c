@@ -27,25 +27,6 @@
 
 /* ---- small helpers -------------------------------------------------------- */
 
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ks_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ks_get(const ksum *k)
-{
-    return k->s + k->c;
-}
-
 /* " in 2019" for a row with a year, "" otherwise. */
 static void year_phrase(char *buf, size_t size, const cix_panel *p, size_t row)
 {
@@ -317,10 +298,10 @@ static cix_status impute_stat(const pctx *c, size_t k, size_t *filled)
             qsort(c->buf, m, sizeof(double), cmp_double);
             c->gval[g] = m % 2 ? c->buf[m / 2] : (c->buf[m / 2 - 1] + c->buf[m / 2]) / 2.0;
         } else {
-            ksum sum = {0, 0};
+            cix_i_ksum sum = {0, 0};
             for (size_t i = 0; i < m; i++)
-                ks_add(&sum, c->buf[i]);
-            c->gval[g] = ks_get(&sum) / (double)m;
+                cix_i_ksum_add(&sum, c->buf[i]);
+            c->gval[g] = cix_i_ksum_get(&sum) / (double)m;
         }
     }
     for (size_t r = 0; r < n; r++) {
@@ -540,24 +521,24 @@ static double clampv(double v, double lo, double hi)
 static void moments(const double *v, size_t m, double lo, double hi, double *g1,
                     double *g2)
 {
-    ksum s = {0, 0}, s2 = {0, 0}, s3 = {0, 0}, s4 = {0, 0};
+    cix_i_ksum s = {0, 0}, s2 = {0, 0}, s3 = {0, 0}, s4 = {0, 0};
     double mean, m2, m3, m4;
 
     *g1 = *g2 = 0;
     if (m == 0)
         return;
     for (size_t i = 0; i < m; i++)
-        ks_add(&s, clampv(v[i], lo, hi));
-    mean = ks_get(&s) / (double)m;
+        cix_i_ksum_add(&s, clampv(v[i], lo, hi));
+    mean = cix_i_ksum_get(&s) / (double)m;
     for (size_t i = 0; i < m; i++) {
         double d = clampv(v[i], lo, hi) - mean;
-        ks_add(&s2, d * d);
-        ks_add(&s3, d * d * d);
-        ks_add(&s4, d * d * d * d);
+        cix_i_ksum_add(&s2, d * d);
+        cix_i_ksum_add(&s3, d * d * d);
+        cix_i_ksum_add(&s4, d * d * d * d);
     }
-    m2 = ks_get(&s2) / (double)m;
-    m3 = ks_get(&s3) / (double)m;
-    m4 = ks_get(&s4) / (double)m;
+    m2 = cix_i_ksum_get(&s2) / (double)m;
+    m3 = cix_i_ksum_get(&s3) / (double)m;
+    m4 = cix_i_ksum_get(&s4) / (double)m;
     if (!(m2 > 0))
         return;
     *g1 = m3 / pow(m2, 1.5);
