@@ -37,8 +37,14 @@ static uint64_t hash_name(const char *s)
     return h;
 }
 
-cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
-                            const cix_allocator *alloc, cix_panel **out, cix_error *err)
+static void advise_huge(void *ptr, size_t size);
+
+/* Creates a panel; fill = 1 sets every value to NaN, fill = 0 leaves the
+ * values uninitialized (the caller writes every cell) and asks for huge
+ * pages, so that a large panel's first touch is cheap. */
+static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
+                               const cix_allocator *alloc, int fill, cix_panel **out,
+                               cix_error *err)
 {
     cix_panel *p;
     size_t ncell;
@@ -77,8 +83,11 @@ cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
         cix_panel_free(p);
         return cix_i_nomem(err);
     }
-    for (size_t i = 0; i < ncell; i++)
-        p->data[i] = NAN;
+    if (fill)
+        for (size_t i = 0; i < ncell; i++)
+            p->data[i] = NAN;
+    else
+        advise_huge(p->data, ncell * sizeof(double));
     for (size_t r = 0; r < nrows; r++) {
         p->row_region[r] = NO_INDEX;
         p->row_year[r] = CIX_NO_YEAR;
@@ -86,6 +95,12 @@ cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
     }
     *out = p;
     return CIX_OK;
+}
+
+cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
+                            const cix_allocator *alloc, cix_panel **out, cix_error *err)
+{
+    return panel_create(nrows, nindicators, has_year, alloc, 1, out, err);
 }
 
 void cix_panel_free(cix_panel *p)
@@ -515,50 +530,7 @@ cix_status cix_i_panel_create_uninit(size_t nrows, size_t nindicators, int has_y
                                      const cix_allocator *alloc, cix_panel **out,
                                      cix_error *err)
 {
-    cix_panel *p;
-    size_t ncell;
-
-    if (!out)
-        return cix_i_fail(err, CIX_EINVAL, "cix_i_panel_create_uninit: out is NULL");
-    *out = NULL;
-    if (nindicators != 0 && nrows > SIZE_MAX / sizeof(double) / nindicators)
-        return cix_i_fail(err, CIX_EINVAL,
-                          "panel of %zu rows x %zu indicators is too large", nrows,
-                          nindicators);
-    ncell = nrows * nindicators;
-    {
-        cix_allocator a;
-        cix_i_alloc_init(&a, alloc);
-        p = cix_i_malloc(&a, sizeof *p);
-        if (!p)
-            return cix_i_nomem(err);
-        memset(p, 0, sizeof *p);
-        p->alloc = a;
-    }
-    p->nrows = nrows;
-    p->nind = nindicators;
-    p->has_year = has_year ? 1 : 0;
-    p->data = cix_i_malloc_array(&p->alloc, ncell, sizeof(double));
-    p->indicator = cix_i_malloc_array(&p->alloc, nindicators, sizeof(char *));
-    if (p->indicator)
-        for (size_t j = 0; j < nindicators; j++)
-            p->indicator[j] = NULL;
-    p->row_region = cix_i_malloc_array(&p->alloc, nrows, sizeof(size_t));
-    p->row_year = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
-    p->row_year_index = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
-    if (!p->data || !p->indicator || !p->row_region || !p->row_year ||
-        !p->row_year_index) {
-        cix_panel_free(p);
-        return cix_i_nomem(err);
-    }
-    advise_huge(p->data, ncell * sizeof(double));
-    for (size_t r = 0; r < nrows; r++) {
-        p->row_region[r] = NO_INDEX;
-        p->row_year[r] = CIX_NO_YEAR;
-        p->row_year_index[r] = -1;
-    }
-    *out = p;
-    return CIX_OK;
+    return panel_create(nrows, nindicators, has_year, alloc, 0, out, err);
 }
 
 cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const size_t *lens,
