@@ -43,7 +43,8 @@ enum {
     OPT_GROUPS,
     OPT_MODEL,
     OPT_FITTED,
-    OPT_BASELINE_YEAR
+    OPT_BASELINE_YEAR,
+    OPT_EXPLAIN
 };
 
 static const struct option long_options[] = {
@@ -85,6 +86,7 @@ static const struct option long_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},
     {"fitted", required_argument, NULL, OPT_FITTED},
     {"baseline-year", required_argument, NULL, OPT_BASELINE_YEAR},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -121,6 +123,8 @@ static const char *not_applicable(cli_command command, int c)
                        c == 'q' || c == 'h' || c == OPT_MODEL;
     if (c == OPT_BASELINE_YEAR && command != CLI_CMD_TARGETS)
         return "applies to 'cix targets' only";
+    if (c == OPT_EXPLAIN && command != CLI_CMD_SCORE)
+        return "applies to 'cix score' only";
     if (c == OPT_FITTED && command != CLI_CMD_SCORE)
         return "applies to 'cix score' only";
     if (c == OPT_MODEL && command != CLI_CMD_SCORE && command != CLI_CMD_FIT &&
@@ -408,8 +412,19 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
                 return cli_usage_error(cmd, "--threads '%s': give a whole number from 0 "
                                             "(automatic) to 4096", arg);
             run->opt.nthreads = (int)v;
+            run->ropt.nthreads = (int)v;
             break;
         }
+        case OPT_EXPLAIN:
+            if (strcmp(arg, "top3") == 0)
+                run->explain = 1;
+            else if (strcmp(arg, "none") == 0)
+                run->explain = 0;
+            else
+                return cli_usage_error(cmd, "--explain '%s': use top3 (the three indicators "
+                                            "that help and hurt each score most) or none",
+                                       arg);
+            break;
         case 'q':
             run->quiet = 1;
             break;
@@ -600,6 +615,7 @@ void cli_run_init(cli_run *run, cli_command command)
     memset(run, 0, sizeof *run);
     run->command = command;
     run->format = CLI_FMT_AUTO;
+    run->explain = 1;
     cix_options_init(&run->opt);
     cix_read_options_init(&run->ropt);
     cli_buf_init(&run->reproduce);

@@ -196,6 +196,12 @@ static const char score_only_text[] =
     "      --ties NAME           ranks of equal scores: min (1,1,3; default),\n"
     "                            average (1.5,1.5,3) or dense (1,1,2)\n";
 
+static const char explain_text[] =
+    "      --explain WHAT        top3 (default): name the three indicators that help\n"
+    "                            and hurt each score most; none: leave them out,\n"
+    "                            which lets large panels run in less time and\n"
+    "                            memory (the scores are the same)\n";
+
 static const char direction_text[] =
     "\n"
     "Indicator directions (default: every indicator is a benefit, larger is better):\n"
@@ -265,6 +271,7 @@ void cli_help_command(FILE *fp, cli_command c)
         fputs(pretreat_text, fp);
         fputs(weights_text, fp);
         fputs(score_only_text, fp);
+        fputs(explain_text, fp);
         fputs(direction_text, fp);
         fputs("Output: a first line '# cix VERSION score OPTIONS PANEL' that records every\n"
               "option in force, then (CSV) the header region,year,score,rank,rank_change,\n"

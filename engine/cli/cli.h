@@ -124,6 +124,10 @@ typedef struct cli_run {
     int progress;          /* draw a progress bar on standard error */
     cli_format format;
     int quiet;
+    /* cix score --explain: 1 = top3 (default), the three indicators that help
+     * and hurt each score most; 0 = none, which lets the engine run without
+     * keeping the normalized matrix when the format does not show it. */
+    int explain;
     cix_options opt;
     cix_read_options ropt;
     int weighting_given, range_given, shift_given, smooth_given;
@@ -295,6 +299,8 @@ struct cli_view {
     /* Model runs: weight of every node within its parent, and on the index. */
     double *node_weight, *node_eff_weight;
     /* Per row, CLI_NHELP indicator indices (into ind_*, (size_t)-1 = none)
+     * (NULL for a plain run with --explain none; writers show them only when
+     * cli_view_explains())
      * helping / hurting most, best / worst first, and their values. */
     size_t *help, *hurt;
     double *help_val, *hurt_val;
@@ -323,6 +329,9 @@ int cli_view_audit(cli_view *v, const cix_panel *p, const cix_options *o,
 /* Weight of indicator i of the view for the row's year (effective weight
  * on the index for a model run). */
 double cli_view_weight(const cli_view *v, const cli_run *run, size_t i, size_t row);
+/* 1 when the writers show the helpers and hurters of the view (--explain
+ * top3 and the view has them). */
+int cli_view_explains(const cli_view *v, const cli_run *run);
 /* "contribution" or "relative_rank": what the helper values are. */
 const char *cli_view_measure(const cli_view *v);
 

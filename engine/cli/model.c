@@ -165,6 +165,8 @@ static int build_reproduce_model(cli_run *run)
         cli_buf_double(b, o->entropy_smooth);
         cli_buf_printf(b, " --ties %s --impute %s --outliers %s", cix_ties_name(o->ties),
                        cix_impute_name(o->impute), o->outliers ? "jrc" : "none");
+        if (run->command == CLI_CMD_SCORE)
+            cli_buf_printf(b, " --explain %s", run->explain ? "top3" : "none");
     }
     if (run->command == CLI_CMD_TARGETS && run->baseline_year != CIX_NO_YEAR)
         cli_buf_printf(b, " --baseline-year %ld", (long)run->baseline_year);

@@ -551,6 +551,7 @@ static void json_options(FILE *fp, const cli_run *run)
         cli_json_number(fp, o->power);
         fputs(",\n", fp);
         fprintf(fp, "    \"ties\": \"%s\",\n", cix_ties_name(o->ties));
+        fprintf(fp, "    \"explain\": \"%s\",\n", run->explain ? "top3" : "none");
     }
     fprintf(fp, "    \"impute\": \"%s\",\n", cix_impute_name(o->impute));
     fputs("    \"min_coverage_indicator\": ", fp);
@@ -866,7 +867,8 @@ static void scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const si
         if (run->concat)
             fputs("file,", fp);
         fputs(has_year ? "region,year,score,rank,rank_change" : "region,score,rank", fp);
-        fputs(",help_1,help_2,help_3,hurt_1,hurt_2,hurt_3", fp);
+        if (cli_view_explains(v, run))
+            fputs(",help_1,help_2,help_3,hurt_1,hurt_2,hurt_3", fp);
         for (k = 0; k < v->nagg; k++) {
             fputc(',', fp);
             cli_csv_field(fp, cix_model_node_code(v->model, v->agg_node[k]));
@@ -893,7 +895,7 @@ static void scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const si
             if (v->change && !isnan(v->change[r]))
                 put_rank(fp, v->change[r]);
         }
-        for (k = 0; k < 2 * CLI_NHELP; k++) {
+        for (k = 0; cli_view_explains(v, run) && k < 2 * CLI_NHELP; k++) {
             size_t j = k < CLI_NHELP ? v->help[r * CLI_NHELP + k]
                                      : v->hurt[r * CLI_NHELP + k - CLI_NHELP];
             fputc(',', fp);
@@ -935,7 +937,8 @@ static void scores_json(FILE *fp, const cli_run *run, const cli_view *v, const s
         cli_model_weights_json(fp, v);
     else
         weights_json(fp, run, wr);
-    fprintf(fp, ",\n  \"help_measure\": \"%s\"", cli_view_measure(v));
+    if (cli_view_explains(v, run))
+        fprintf(fp, ",\n  \"help_measure\": \"%s\"", cli_view_measure(v));
     fputs(",\n  \"scores\": [", fp);
     for (i = 0; i < n; i++) {
         size_t r = ord[i];
@@ -973,10 +976,12 @@ static void scores_json(FILE *fp, const cli_run *run, const cli_view *v, const s
             }
             fputc('}', fp);
         }
-        fputs(", \"helpers\": ", fp);
-        json_help_list(fp, v, v->help + r * CLI_NHELP, v->help_val + r * CLI_NHELP);
-        fputs(", \"hurters\": ", fp);
-        json_help_list(fp, v, v->hurt + r * CLI_NHELP, v->hurt_val + r * CLI_NHELP);
+        if (cli_view_explains(v, run)) {
+            fputs(", \"helpers\": ", fp);
+            json_help_list(fp, v, v->help + r * CLI_NHELP, v->help_val + r * CLI_NHELP);
+            fputs(", \"hurters\": ", fp);
+            json_help_list(fp, v, v->hurt + r * CLI_NHELP, v->hurt_val + r * CLI_NHELP);
+        }
         fputc('}', fp);
     }
     fputs(n ? "\n  ]" : "]", fp);
@@ -1162,9 +1167,11 @@ static void scores_csv_long(FILE *fp, const cli_run *run, const cli_view *v,
             LONG_ROW(code, "rank", v->agg_rank[k][r]);
         }
         for (j = 0; j < v->nind; j++) {
-            LONG_ROW(v->ind_name[j], "normalized", v->ind_y[j][r]);
+            LONG_ROW(v->ind_name[j], "normalized", v->ind_y[j] ? v->ind_y[j][r] : NAN);
             LONG_ROW(v->ind_name[j], "weight", cli_view_weight(v, run, j, r));
         }
+        if (!cli_view_explains(v, run))
+            continue;
         for (k = 0; k < CLI_NHELP; k++) {
             size_t h = v->help[r * CLI_NHELP + k];
             if (h != (size_t)-1)

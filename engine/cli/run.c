@@ -281,6 +281,7 @@ static int build_reproduce(cli_run *run)
             cli_buf_double(b, o->power);
         }
         cli_buf_printf(b, " --ties %s", cix_ties_name(o->ties));
+        cli_buf_printf(b, " --explain %s", run->explain ? "top3" : "none");
     }
     /* pre-treatment */
     cli_buf_printf(b, " --impute %s", cix_impute_name(o->impute));
@@ -547,6 +548,11 @@ static int score_one(cli_run *run, FILE *collect)
     int rc = cli_prepare(run);
     if (rc)
         return rc;
+    /* The normalized matrix is kept only when the output shows it or the
+     * helpers and hurters come from it: without it the engine can stream
+     * over the panel (keep_normalized = 0). */
+    run->opt.keep_normalized = run->explain || run->format == CLI_FMT_CSV_LONG ||
+                               run->format == CLI_FMT_XLSX;
     cix_error_clear(&err);
     st = cix_compute(run->panel, &run->opt, &res, &err);
     if (st != CIX_OK)

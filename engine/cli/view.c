@@ -1,6 +1,8 @@
 /* The view of a plain run for the score writers: index scores, the
  * normalized indicators, and per row the three indicators that help and the
- * three that hurt the score most.
+ * three that hurt the score most (not with --explain none: help and hurt
+ * are then NULL, and ind_y too when the run did not keep the normalized
+ * matrix).
  *
  * With linear aggregation an indicator's part of the score is its
  * contribution w_j y_j; the value shown is w_j y_j / score (its share of the
@@ -42,6 +44,11 @@ void cli_view_free(cli_view *v)
     cix_audit_free(v->audit);
     free(v->audit_error);
     view_zero(v);
+}
+
+int cli_view_explains(const cli_view *v, const cli_run *run)
+{
+    return run->explain && v->help && v->hurt && v->help_val && v->hurt_val;
 }
 
 const char *cli_view_measure(const cli_view *v)
@@ -175,19 +182,26 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
         goto cleanup;
     v->ind_name = malloc((J ? J : 1) * sizeof *v->ind_name);
     v->ind_y = malloc((J ? J : 1) * sizeof *v->ind_y);
+    if (!v->ind_name || !v->ind_y || year_indices(v) != 0)
+        goto cleanup;
+    for (j = 0; j < J; j++) {
+        v->ind_name[j] = cix_panel_indicator(run->panel, j);
+        v->ind_y[j] = Y ? Y + j * n : NULL;
+    }
+    if (!run->explain || !Y) {
+        /* --explain none: no helpers and hurters (the run may not have kept
+         * the normalized matrix) */
+        rc = CLI_EXIT_OK;
+        goto cleanup;
+    }
     v->help = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->help);
     v->hurt = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt);
     v->help_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->help_val);
     v->hurt_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt_val);
     key = malloc((n * J > 0 ? n * J : 1) * sizeof *key);
     shown = malloc((n * J > 0 ? n * J : 1) * sizeof *shown);
-    if (!v->ind_name || !v->ind_y || !v->help || !v->hurt || !v->help_val ||
-        !v->hurt_val || !key || !shown || year_indices(v) != 0)
+    if (!v->help || !v->hurt || !v->help_val || !v->hurt_val || !key || !shown)
         goto cleanup;
-    for (j = 0; j < J; j++) {
-        v->ind_name[j] = cix_panel_indicator(run->panel, j);
-        v->ind_y[j] = Y + j * n;
-    }
     if (v->linear) {
         for (j = 0; j < J; j++) {
             for (r = 0; r < n; r++) {

@@ -53,7 +53,7 @@ static void sheet_scores(book *bk, const cli_run *run, const cli_view *v, const 
     size_t i, k;
     static const char *const hh[2 * CLI_NHELP] = {"help_1", "help_2", "help_3",
                                                   "hurt_1", "hurt_2", "hurt_3"};
-    (void)run;
+    int ex = cli_view_explains(v, run);
     if (!ws) {
         bk->failed = 1;
         return;
@@ -65,9 +65,9 @@ static void sheet_scores(book *bk, const cli_run *run, const cli_view *v, const 
     put_head(bk, ws, c++, "rank");
     if (has_year)
         put_head(bk, ws, c++, "rank_change");
-    for (k = 0; k < 2 * CLI_NHELP; k++)
+    for (k = 0; ex && k < 2 * CLI_NHELP; k++)
         put_head(bk, ws, c++, hh[k]);
-    for (k = 0; k < 2 * CLI_NHELP; k++) {
+    for (k = 0; ex && k < 2 * CLI_NHELP; k++) {
         char name[40];
         snprintf(name, sizeof name, "%s_%s", hh[k], cli_view_measure(v));
         put_head(bk, ws, c++, name);
@@ -84,14 +84,14 @@ static void sheet_scores(book *bk, const cli_run *run, const cli_view *v, const 
         put_num(bk, ws, row, c++, v->rank[r]);
         if (has_year)
             put_num(bk, ws, row, c++, v->change ? v->change[r] : NAN);
-        for (k = 0; k < 2 * CLI_NHELP; k++) {
+        for (k = 0; ex && k < 2 * CLI_NHELP; k++) {
             size_t j = k < CLI_NHELP ? v->help[r * CLI_NHELP + k]
                                      : v->hurt[r * CLI_NHELP + k - CLI_NHELP];
             if (j != (size_t)-1)
                 put_str(bk, ws, row, c, v->ind_name[j], NULL);
             c++;
         }
-        for (k = 0; k < 2 * CLI_NHELP; k++) {
+        for (k = 0; ex && k < 2 * CLI_NHELP; k++) {
             double x = k < CLI_NHELP ? v->help_val[r * CLI_NHELP + k]
                                      : v->hurt_val[r * CLI_NHELP + k - CLI_NHELP];
             put_num(bk, ws, row, c++, x);
@@ -237,7 +237,7 @@ static void sheet_normalized(book *bk, const cli_view *v, const size_t *ord)
         if (has_year)
             put_num(bk, ws, row, 1, cix_panel_row_year(v->panel, r));
         for (j = 0; j < v->nind; j++)
-            put_num(bk, ws, row, (lxw_col_t)(c0 + j), v->ind_y[j][r]);
+            put_num(bk, ws, row, (lxw_col_t)(c0 + j), v->ind_y[j] ? v->ind_y[j][r] : NAN);
     }
 }
 
@@ -267,8 +267,10 @@ static void sheet_notes(book *bk, const cli_run *run, const cli_view *v)
     put_str(bk, ws, 2, 1, run->input, NULL);
     put_str(bk, ws, 3, 0, "help/hurt values", bk->bold);
     put_str(bk, ws, 3, 1,
-            v->linear ? "contribution: w*y/score, the indicator's share of the score"
-                      : "relative rank among the regions of the year: 1 best, 0 worst",
+            !cli_view_explains(v, run)
+                ? "none (--explain none)"
+                : v->linear ? "contribution: w*y/score, the indicator's share of the score"
+                            : "relative rank among the regions of the year: 1 best, 0 worst",
             NULL);
     row = 5;
     put_str(bk, ws, row, 0, "kind", bk->bold);

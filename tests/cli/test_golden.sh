@@ -127,6 +127,14 @@ run score_power_table 0 score -n minmax --range 1,100 -w critic -a power --power
 # a missing cell filled by the pooled mean: a note on standard error and in JSON
 run score_impute 0 score --impute mean --cost energy gaps.csv
 run score_impute_json 0 score --impute mean --cost energy --format json -q gaps.csv
+# --explain none: no helper and hurter columns; the engine runs without keeping
+# the normalized matrix (imputation reported as one note per indicator)
+run score_explain_none 0 score --cost energy --explain none --format csv provinces.csv
+run score_explain_none_impute 0 score --impute mean --cost energy --explain none gaps.csv
+run score_explain_none_json 0 score --impute mean --cost energy --explain none \
+    --format json -q gaps.csv
+run err_bad_explain 2 score --explain top5 provinces.csv
+run err_explain_for_weights 2 weights --explain none provinces.csv
 # per-indicator parameters from a file: target, goalposts, log transform
 run score_params 0 score -n target --params params.csv --cost energy provinces.csv
 run weights_pca_json 0 weights -w pca --factors 2 --format json ../../fixtures/tai23.csv
@@ -232,7 +240,7 @@ for args in "--help" "help" "score --help" "weights --help" "help score" "score 
         case $out in *"$want"*) ;; *) ok=0 ;; esac
     done
     case $args in
-    *score*) case $out in *"--ties NAME"*"--cost LIST"*) ;; *) ok=0 ;; esac ;;
+    *score*) case $out in *"--ties NAME"*"--explain WHAT"*"--cost LIST"*) ;; *) ok=0 ;; esac ;;
     esac
     if [ $ok = 1 ]; then
         echo "ok   help: cix $args"
@@ -241,6 +249,46 @@ for args in "--help" "help" "score --help" "weights --help" "help score" "score 
         failures=$((failures + 1))
     fi
 done
+
+# --explain none gives the scores, ranks and rank changes of --explain top3
+# byte for byte (the first five columns), on the lean path of the engine
+# (minmax, zscore; entropy, sd, equal; mean imputation), on the full one
+# (geometric, per-year scope, target), and with 1 or 2 threads.
+same_scores() {
+    label=$1
+    shift
+    (cd "$DATA" && "$CIX" score -q --format csv "$@" >"$TMP/top3.csv" 2>/dev/null &&
+        "$CIX" score -q --format csv --explain none "$@" >"$TMP/none.csv" 2>/dev/null)
+    rc=$?
+    tail -n +2 "$TMP/top3.csv" | cut -d, -f1-5 >"$TMP/top3.cut"
+    tail -n +2 "$TMP/none.csv" >"$TMP/none.cut"
+    if [ "$rc" != 0 ]; then
+        echo "FAIL explain none = top3 ($label): exit code $rc"
+        failures=$((failures + 1))
+    elif [ "$(wc -l <"$TMP/none.cut")" -lt 3 ] ||
+        [ "$(head -n 1 "$TMP/none.cut")" != "region,year,score,rank,rank_change" ]; then
+        echo "FAIL explain none = top3 ($label): header or rows missing"
+        failures=$((failures + 1))
+    elif ! cmp -s "$TMP/top3.cut" "$TMP/none.cut"; then
+        echo "FAIL explain none = top3 ($label): scores differ (- top3, + none):"
+        diff -u "$TMP/top3.cut" "$TMP/none.cut" | sed -n '3,20p'
+        failures=$((failures + 1))
+    elif grep -q 'help_1' "$TMP/none.csv" || ! grep -q '^# cix .* --explain none ' "$TMP/none.csv"; then
+        echo "FAIL explain none = top3 ($label): helper columns or the option record"
+        failures=$((failures + 1))
+    else
+        echo "ok   explain none = top3 ($label)"
+    fi
+}
+same_scores "minmax entropy" --cost energy provinces.csv
+same_scores "minmax entropy, 2 threads" --cost energy --threads 2 provinces.csv
+same_scores "zscore sd" -n zscore -w sd --cost energy provinces.csv
+same_scores "equal weights, ties average" -w equal --ties average provinces.csv
+same_scores "mean imputation" --impute mean --cost energy gaps.csv
+same_scores "mean imputation, 1 thread" --impute mean --cost energy --threads 1 gaps.csv
+same_scores "geometric" -n minmax --range 1,100 -a geometric --cost energy provinces.csv
+same_scores "per-year scope" --scope year --cost energy provinces.csv
+same_scores "target" -n target --params params.csv --cost energy provinces.csv
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures golden case(s) failed"
