@@ -677,6 +677,9 @@ int cli_run_weights(cli_run *run)
         goto cleanup;
     }
     if (weights_by_compute(run)) {
+        /* only the weights are shown: the engine need not keep the
+         * normalized matrix (it can stream over the panel) */
+        run->opt.keep_normalized = 0;
         st = cix_compute(run->panel, &run->opt, &res, &err);
         if (st != CIX_OK) {
             rc = cli_report(st, &err);
