@@ -2,21 +2,22 @@
  * cix-bench-stages: the benchmark pipeline through the public API, one run
  * per process, timing each stage:
  *
- *   parse             cix_panel_read_file
- *   impute_normalize  the rest of cix_compute (validation, the imputed copy,
- *                     min-max with cost indicators turned around): the time of
- *                     cix_compute minus the two stages below, measured on
- *                     their own on the same data
- *   weights           cix_weights (entropy) on the normalized matrix
- *   pca               cix_pca_compute (imputation, correlation, eigenpairs,
- *                     varimax, OECD weights)
- *   score_rank        linear scores (one pass) and cix_rank within each year
- *   write             the scores as the `cix score` CSV (ordered by year, rank,
- *                     input order; cix_format_double), into a buffer and fwrite
+ *   parse    cix_panel_read_file
+ *   compute  cix_compute with keep_normalized = 0, as `cix score --explain
+ *            none` runs it: mean imputation, pooled min-max with the cost
+ *            indicators turned around, entropy weights, linear scores, ranks
+ *            within each year and the rank change. For these methods the
+ *            engine fuses the steps in its passes over the panel's columns and
+ *            keeps neither the imputed nor the normalized matrix, so they are
+ *            timed together: one stage, not three.
+ *   pca      cix_pca_compute (imputation, correlation, eigenpairs, varimax,
+ *            OECD weights)
+ *   write    the scores as the `cix score --explain none` CSV (ordered by
+ *            year, rank, input order; cix_format_double), into a buffer and
+ *            fwrite
  *
  * It prints one machine-readable line:
- *   stages parse=S impute_normalize=S weights=S pca=S score_rank=S write=S
- *          compute=S total=S
+ *   stages parse=S compute=S pca=S write=S total=S rows=N indicators=M factors=K
  * and writes the scores (-o) and the weights (-W: indicator,entropy,pca) so
  * that the harness can compare them with the `cix` command and the peers.
  *
@@ -120,17 +121,16 @@ int main(int argc, char **argv)
 {
     const char *cost = NULL, *scores_path = NULL, *weights_path = NULL, *path;
     cix_read_options ro;
-    cix_options o, ow;
+    cix_options o;
     cix_panel *p = NULL;
     cix_result *res = NULL;
     cix_pca *pca = NULL;
     cix_error err;
     cix_direction *dirs = NULL;
-    double *w = NULL, *s = NULL, *rk = NULL;
     int32_t *grp = NULL;
     out_row *ord = NULL;
     size_t n, J;
-    double t0, t1, t_parse, t_compute, t_weights, t_pca, t_sr, t_write;
+    double t0, t_parse, t_compute, t_pca, t_write;
     int c;
 
     while ((c = getopt(argc, argv, "c:o:W:h")) != -1) {
@@ -161,12 +161,9 @@ int main(int argc, char **argv)
 
     /* directions from the cost list (outside the timing) */
     dirs = calloc(J, sizeof *dirs);
-    w = malloc(J * sizeof *w);
-    s = malloc(n * sizeof *s);
-    rk = malloc(n * sizeof *rk);
     grp = malloc(n * sizeof *grp);
     ord = malloc(n * sizeof *ord);
-    if (!dirs || !w || !s || !rk || !grp || !ord) {
+    if (!dirs || !grp || !ord) {
         fprintf(stderr, "cix-bench-stages: out of memory\n");
         return 1;
     }
@@ -194,36 +191,13 @@ int main(int argc, char **argv)
     o.directions = dirs;
     o.ndirections = J;
 
-    /* the whole score pipeline, as `cix score` runs it */
+    o.keep_normalized = 0;
+
+    /* the whole score pipeline, as `cix score --explain none` runs it */
     t0 = now();
     if (cix_compute(p, &o, &res, &err) != CIX_OK)
         die_err("cix_compute", &err);
     t_compute = now() - t0;
-
-    /* its weights stage alone, on the same normalized (imputed) matrix */
-    ow = o;
-    ow.impute = CIX_IMPUTE_NONE;
-    t0 = now();
-    if (cix_weights(p, &ow, cix_result_normalized(res), w, &err) != CIX_OK)
-        die_err("cix_weights", &err);
-    t_weights = now() - t0;
-
-    /* its score and rank stage alone */
-    t0 = now();
-    {
-        const double *y = cix_result_normalized(res);
-        for (size_t i = 0; i < n; i++)
-            s[i] = 0.0;
-        for (size_t j = 0; j < J; j++) {
-            const double *col = y + j * n;
-            double wj = w[j];
-            for (size_t i = 0; i < n; i++)
-                s[i] += wj * col[i];
-        }
-    }
-    if (cix_rank(s, grp, n, CIX_TIES_MIN, NULL, rk, &err) != CIX_OK)
-        die_err("cix_rank", &err);
-    t_sr = now() - t0;
 
     /* PCA weights */
     {
@@ -291,28 +265,17 @@ int main(int argc, char **argv)
         }
         if (fclose(f) != 0)
             return 1;
-        /* the entropy weights measured alone must be those of cix_compute */
-        for (size_t j = 0; j < J; j++)
-            if (w[j] != we[j]) {
-                fprintf(stderr, "cix-bench-stages: cix_weights and cix_compute differ at %s\n",
-                        cix_panel_indicator(p, j));
-                return 1;
-            }
     }
 
-    t1 = t_compute - t_weights - t_sr;
-    printf("stages parse=%.6f impute_normalize=%.6f weights=%.6f pca=%.6f score_rank=%.6f "
-           "write=%.6f compute=%.6f total=%.6f rows=%zu indicators=%zu factors=%zu\n",
-           t_parse, t1 > 0 ? t1 : 0.0, t_weights, t_pca, t_sr, t_write, t_compute,
-           t_parse + t_compute + t_pca + t_write, n, J, cix_pca_nfactors(pca));
+    printf("stages parse=%.6f compute=%.6f pca=%.6f write=%.6f total=%.6f rows=%zu "
+           "indicators=%zu factors=%zu\n",
+           t_parse, t_compute, t_pca, t_write, t_parse + t_compute + t_pca + t_write, n, J,
+           cix_pca_nfactors(pca));
 
     cix_pca_free(pca);
     cix_result_free(res);
     cix_panel_free(p);
     free(dirs);
-    free(w);
-    free(s);
-    free(rk);
     free(grp);
     free(ord);
     return 0;

@@ -5,7 +5,8 @@
 #   - cix-bench-read reads its panels back exactly (verify=ok), with and
 #     without missing cells;
 #   - with the two optional arguments: cix-bench-stages writes the same scores
-#     as `cix score` byte for byte and the same entropy and PCA weights as
+#     as `cix score --explain none` byte for byte (and as the first five
+#     columns of `cix score`), the same entropy and PCA weights as
 #     `cix weights`, and cix-bench-limits prints its four lines.
 # usage: test_bench.sh /path/to/cix-genpanel /path/to/cix-bench-read
 #                      [/path/to/cix-bench-stages /path/to/cix [/path/to/cix-bench-limits]]
@@ -55,12 +56,23 @@ if [ $# -ge 4 ]; then
     cost=$(cat "$work/p.cost")
     "$stages" -c "$cost" -o "$work/p.stages.csv" -W "$work/p.w.csv" "$work/p.csv" >"$work/p.line" ||
         fail "cix-bench-stages"
-    grep -q '^stages parse=[0-9.]* impute_normalize=[0-9.]* weights=[0-9.]* pca=[0-9.]* score_rank=[0-9.]* write=[0-9.]* compute=[0-9.]* total=[0-9.]* rows=90 indicators=12 factors=[0-9]*$' \
+    grep -q '^stages parse=[0-9.]* compute=[0-9.]* pca=[0-9.]* write=[0-9.]* total=[0-9.]* rows=90 indicators=12 factors=[0-9]*$' \
         "$work/p.line" || fail "stages line: $(cat "$work/p.line")"
+    [ "$(wc -l <"$work/p.stages.csv")" -eq 91 ] || fail "cix-bench-stages: expected 1 + 90 lines"
+    # the same bytes as `cix score --explain none` (after its '# cix ...' line)
+    "$cix" score -q --impute mean -n minmax -w entropy --cost "$cost" -a linear --ties min \
+        --explain none -o "$work/p.none.csv" "$work/p.csv" || fail "cix score --explain none"
+    tail -n +2 "$work/p.none.csv" | cmp -s - "$work/p.stages.csv" ||
+        fail "cix-bench-stages scores differ from cix score --explain none"
+    # and the first five columns of `cix score` (the default --explain top3
+    # adds the helper and hurter columns after them)
     "$cix" score -q --impute mean -n minmax -w entropy --cost "$cost" -a linear --ties min \
         -o "$work/p.cix.csv" "$work/p.csv" || fail "cix score"
-    tail -n +2 "$work/p.cix.csv" | cmp -s - "$work/p.stages.csv" ||
-        fail "cix-bench-stages scores differ from cix score"
+    [ "$(sed -n 2p "$work/p.cix.csv")" = \
+        "region,year,score,rank,rank_change,help_1,help_2,help_3,hurt_1,hurt_2,hurt_3" ] ||
+        fail "cix score header: $(sed -n 2p "$work/p.cix.csv")"
+    tail -n +2 "$work/p.cix.csv" | cut -d, -f1-5 | cmp -s - "$work/p.stages.csv" ||
+        fail "cix-bench-stages scores differ from the first five columns of cix score"
     for w in entropy pca; do
         "$cix" weights -q -w "$w" --impute mean --cost "$cost" "$work/p.csv" | tail -n +3 >"$work/p.$w"
     done
