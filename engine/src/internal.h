@@ -251,6 +251,15 @@ size_t cix_i_collinear_names(const cix_panel *p, const double *v, size_t J, char
  * over scope s, rows of scope group g only when g != (size_t)-1). */
 cix_status cix_i_pca_group(const cix_panel *p, const cix_options *o, const cix_i_scope *s,
                            size_t g, cix_pca **out, cix_i_notes *notes, cix_error *err);
+/* PCA of all rows of p read in place: column j is p's column j with its
+ * missing cells replaced by imp[j] (imp NULL: none) and negated when neg[j]
+ * (neg NULL: none), R by cix_i_correlation_src on nthreads threads. With imp
+ * the pre-treatment's imputation values and neg the cost columns, the result
+ * is bit for bit that of cix_i_pca_group on the pre-treated panel for any
+ * thread count. A cell left missing fails as in cix_i_correlation. */
+cix_status cix_i_pca_view(const cix_panel *p, const cix_options *o, const double *imp,
+                          const unsigned char *neg, int nthreads, cix_i_notes *notes,
+                          cix_pca **out, cix_error *err);
 
 /* ---- aggregation (aggregate/) -------------------------------------------- */
 

@@ -5,10 +5,11 @@
  * method, on 1, 2 and 3 threads; the normalized and treated matrices are not
  * kept; what the full pipeline reports as an error is reported the same
  * way; the lean run allocates far less than a copy of the panel; allocation
- * failures. The blocked correlation equals one DSYRK over all rows.
+ * failures. pca / pca-coef weights likewise (the PCA reads the panel in
+ * place). The blocked correlation equals one DSYRK over all rows.
  *
  * With arguments it is a timing program instead:
- *   test_lean PANEL.csv COST,LIST NTHREADS lean|full [entropy|sd|cv|equal]
+ *   test_lean PANEL.csv COST,LIST NTHREADS lean|full [entropy|sd|cv|equal|pca|pca-coef]
  * prints the time of the read and of cix_compute (impute mean, minmax,
  * linear, ranks by year) and the peak RSS over the panel's size in doubles.
  */
@@ -233,6 +234,125 @@ START_TEST(test_small_panels)
 }
 END_TEST
 
+/* Bytes held and their peak (the allocator of test_pca_memory). */
+typedef struct counting_pca {
+    size_t now, peak;
+} counting_pca;
+
+static void *cp_malloc(void *ud, size_t size)
+{
+    counting_pca *c = ud;
+    unsigned char *b = malloc(size + 16);
+    if (!b)
+        return NULL;
+    memcpy(b, &size, sizeof size);
+    c->now += size;
+    if (c->now > c->peak)
+        c->peak = c->now;
+    return b + 16;
+}
+
+static void cp_free(void *ud, void *ptr)
+{
+    counting_pca *c = ud;
+    size_t size;
+    if (!ptr)
+        return;
+    memcpy(&size, (unsigned char *)ptr - 16, sizeof size);
+    c->now -= size;
+    free((unsigned char *)ptr - 16);
+}
+
+static void *cp_realloc(void *ud, void *ptr, size_t size)
+{
+    counting_pca *c = ud;
+    unsigned char *nb;
+    size_t old;
+    if (!ptr)
+        return cp_malloc(ud, size);
+    memcpy(&old, (unsigned char *)ptr - 16, sizeof old);
+    nb = realloc((unsigned char *)ptr - 16, size + 16);
+    if (!nb)
+        return NULL;
+    memcpy(nb, &size, sizeof size);
+    c->now = c->now - old + size;
+    if (c->now > c->peak)
+        c->peak = c->now;
+    return nb + 16;
+}
+
+/* pca and pca-coef weights (the PCA reads the imputed, oriented panel in
+ * place): auto and 2 factors, every normalization, 1, 2 and 3 threads; the
+ * lean run makes at least its imputation notes, then the PCA's. */
+static void compare_pca(const cix_panel *p, cix_impute imp, size_t cost_step)
+{
+    size_t J = cix_panel_nindicators(p);
+    size_t imp_notes = imp == CIX_IMPUTE_NONE ? 0 : columns_missing(p);
+    cix_direction *dir = cost_every(J, cost_step);
+    for (int a = 0; a < 2; a++) {
+        for (size_t b = 0; b < sizeof NORMS / sizeof NORMS[0]; b++) {
+            cix_options o;
+            cix_options_init(&o);
+            o.impute = imp;
+            o.directions = dir;
+            o.ndirections = J;
+            o.weighting = a ? CIX_WEIGHT_PCA_COEF : CIX_WEIGHT_PCA;
+            o.normalization = NORMS[b];
+            o.factors = b == 1 ? 2 : 0;
+            for (int t = 1; t <= 3; t++)
+                ck_assert_uint_ge(compare_runs(p, &o, t), imp_notes);
+        }
+    }
+    free(dir);
+}
+
+START_TEST(test_pca_weights)
+{
+    cix_panel *p = shipped_panel();
+    compare_pca(p, CIX_IMPUTE_NONE, 4);
+    compare_pca(p, CIX_IMPUTE_MEAN, 3);
+    cix_panel_free(p);
+    /* 30,000 rows: two blocks of rows of the correlation's product */
+    p = gen_panel(3000, 10, 9, 20, 7u, NULL);
+    compare_pca(p, CIX_IMPUTE_MEAN, 4);
+    cix_panel_free(p);
+    /* fewer rows than indicators: a note and a singular R */
+    p = gen_panel(2, 3, 8, 50, 29u, NULL);
+    compare_pca(p, CIX_IMPUTE_MEAN, 2);
+    cix_panel_free(p);
+}
+END_TEST
+
+START_TEST(test_pca_memory)
+{
+    counting_pca cnt = {0, 0};
+    cix_allocator al = {cp_malloc, cp_realloc, cp_free, &cnt};
+    /* 100,000 rows: the product's block of rows is a small part of them */
+    cix_panel *p = gen_panel(10000, 10, 40, 10, 31u, &al);
+    size_t cells = cix_panel_nrows(p) * cix_panel_nindicators(p);
+    size_t base = cnt.now;
+    cix_direction *dir = cost_every(40, 5);
+    cix_options o;
+    cix_result *r = NULL;
+    cix_error e;
+
+    cix_options_init(&o);
+    o.impute = CIX_IMPUTE_MEAN;
+    o.directions = dir;
+    o.ndirections = 40;
+    o.weighting = CIX_WEIGHT_PCA;
+    o.keep_normalized = 0;
+    o.nthreads = 2;
+    cnt.peak = base;
+    ck_assert_cix_ok(cix_compute(p, &o, &r, &e), &e);
+    ck_assert_uint_lt(cnt.peak - base, cells * sizeof(double) / 4);
+    cix_result_free(r);
+    cix_panel_free(p);
+    free(dir);
+    ck_assert_uint_eq(cnt.now, 0);
+}
+END_TEST
+
 /* ---- errors: reported as the full pipeline reports them ------------------- */
 
 static void same_error(const cix_panel *p, const cix_options *base)
@@ -277,6 +397,11 @@ START_TEST(test_errors)
     same_error(p, &o);
     o.normalization = CIX_NORM_ZSCORE;
     same_error(p, &o);
+    /* a constant column: the PCA's correlation is undefined */
+    o.normalization = CIX_NORM_NONE;
+    o.weighting = CIX_WEIGHT_PCA;
+    same_error(p, &o);
+    o.weighting = CIX_WEIGHT_ENTROPY;
     /* negative values for entropy */
     o.normalization = CIX_NORM_NONE;
     c[3] = -1.0;
@@ -561,7 +686,7 @@ static int timing(int argc, char **argv)
 
     if (argc < 5) {
         fprintf(stderr, "usage: test_lean PANEL.csv COST,LIST NTHREADS lean|full "
-                        "[entropy|sd|cv|equal]\n");
+                        "[entropy|sd|cv|equal|pca|pca-coef]\n");
         return 2;
     }
     cix_read_options_init(&ro);
@@ -637,6 +762,8 @@ static Suite *lean_suite(void)
     tcase_add_test(tc, test_shipped_panel);
     tcase_add_test(tc, test_missing_cells);
     tcase_add_test(tc, test_small_panels);
+    tcase_add_test(tc, test_pca_weights);
+    tcase_add_test(tc, test_pca_memory);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_memory);
     tcase_add_test(tc, test_alloc_failures);

@@ -6,7 +6,8 @@
  *     mean, the normalization statistics of the imputed column, the
  *     normalized column in a scratch column of the thread, and the weight
  *     statistic (entropy d_j, sd, cv);
- *   weights from the statistics;
+ *   weights from the statistics, or for pca / pca-coef from the PCA of the
+ *     imputed, oriented columns read in place (cix_i_pca_view);
  *   pass 2, per block of rows (rows shared among the threads): the scores
  *     s = sum_j w_j y_j, y recomputed from the panel's values with the
  *     column's statistics, summed over j in order with the compensation of
@@ -102,6 +103,8 @@ int cix_i_lean_supported(const cix_panel *p, const cix_options *o)
     case CIX_WEIGHT_ENTROPY:
     case CIX_WEIGHT_SD:
     case CIX_WEIGHT_CV:
+    case CIX_WEIGHT_PCA:
+    case CIX_WEIGHT_PCA_COEF:
         break;
     default:
         return 0;
@@ -349,6 +352,44 @@ static void rows_worker(void *arg, int t, int nt)
     }
 }
 
+/* pca / pca-coef weights (weights.c, one group of all rows): the PCA of
+ * the imputed panel with the cost columns negated, read in place. */
+static cix_status lean_pca(const lean *L, int nt, double *w, cix_i_notes *notes,
+                           cix_error *err)
+{
+    const cix_allocator *a = cix_i_panel_allocator(L->p);
+    size_t J = L->J;
+    double *imp = cix_i_malloc_array(a, J, sizeof(double));
+    unsigned char *neg = cix_i_malloc_array(a, J, 1);
+    cix_pca *pc = NULL;
+    cix_error e2;
+    cix_status st;
+
+    if (!imp || !neg) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < J; j++) {
+        imp[j] = L->col[j].imp;
+        neg[j] = (unsigned char)L->col[j].cost;
+    }
+    st = cix_i_pca_view(L->p, L->o, imp, neg, nt, notes, &pc, &e2);
+    if (st == CIX_OK)
+        memcpy(w, L->o->weighting == CIX_WEIGHT_PCA ? cix_pca_weights(pc)
+                                                    : cix_pca_coef_weights(pc),
+               J * sizeof(double));
+    else if (st == CIX_ENOMEM)
+        st = cix_i_nomem(err);
+    else
+        st = CIX_EUNSUPPORTED; /* the full pipeline reports it */
+
+cleanup:
+    cix_pca_free(pc);
+    cix_i_free(a, imp);
+    cix_i_free(a, neg);
+    return st;
+}
+
 cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *w,
                               double *scores, cix_i_notes *notes, cix_error *err)
 {
@@ -364,7 +405,8 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.o = o;
     L.n = n;
     L.J = J;
-    need_bufs = o->weighting != CIX_WEIGHT_EQUAL && o->weighting != CIX_WEIGHT_FIXED;
+    need_bufs = o->weighting == CIX_WEIGHT_ENTROPY || o->weighting == CIX_WEIGHT_SD ||
+                o->weighting == CIX_WEIGHT_CV;
     if ((size_t)nt > J)
         nt = (int)J;
     L.col = cix_i_malloc_array(a, J, sizeof *L.col);
@@ -420,6 +462,9 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
         double sum = cix_i_sum(o->fixed_weights, J, NULL);
         for (size_t j = 0; j < J; j++)
             w[j] = o->fixed_weights[j] / sum;
+    } else if (o->weighting == CIX_WEIGHT_PCA || o->weighting == CIX_WEIGHT_PCA_COEF) {
+        if ((st = lean_pca(&L, nt, w, notes, err)) != CIX_OK)
+            goto cleanup;
     } else {
         double dsum;
         for (size_t j = 0; j < J; j++)

@@ -197,17 +197,29 @@ static void flip_positive(double *M, double *M2, size_t J, size_t k)
     }
 }
 
+/* The number of factors asked for must not exceed J. */
+static cix_status check_factors(const cix_options *o, size_t J, cix_error *err)
+{
+    if (o->factors > 0 && (size_t)o->factors > J)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "%d factors asked for, but there are only %zu indicators: use "
+                          "--factors between 1 and %zu, or auto",
+                          o->factors, J, J);
+    return CIX_OK;
+}
+
 /*
- * PCA of the complete m x J column-major matrix X (oriented x); names from
- * p. On success *out owns everything.
+ * Steps 2-7 on the J x J correlation matrix R of n rows (steps 2-7 of the
+ * head comment); names from p. On success *out owns everything; R is not
+ * changed.
  */
-static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const double *X,
+static cix_status pca_from_R(const cix_panel *p, const cix_options *o, const double *R,
                              size_t n, size_t J, cix_i_notes *notes, cix_pca **out,
                              cix_error *err)
 {
     const cix_allocator *al = cix_i_panel_allocator(p);
     cix_pca *pc = NULL;
-    double *R = NULL, *V = NULL, *h = NULL, *tmp = NULL, lsum, csum, wsum;
+    double *V = NULL, *h = NULL, *tmp = NULL, lsum, csum, wsum;
     size_t m;
     cix_status st = CIX_OK;
     char msg[512];
@@ -224,14 +236,8 @@ static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const dou
     pc->kmo = NAN;
     pc->bartlett_p = NAN;
 
-    if (o->factors > 0 && (size_t)o->factors > J) {
-        st = cix_i_fail(err, CIX_EINVAL,
-                        "%d factors asked for, but there are only %zu indicators: use "
-                        "--factors between 1 and %zu, or auto",
-                        o->factors, J, J);
+    if ((st = check_factors(o, J, err)) != CIX_OK)
         goto cleanup;
-    }
-    R = cix_i_malloc_array(al, J, J * sizeof(double));
     V = cix_i_malloc_array(al, J, J * sizeof(double));
     h = cix_i_malloc_array(al, J, sizeof(double));
     pc->eigenvalues = cix_i_malloc_array(al, J, sizeof(double));
@@ -240,7 +246,7 @@ static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const dou
     pc->coef = cix_i_malloc_array(al, J, sizeof(double));
     pc->coef_weights = cix_i_malloc_array(al, J, sizeof(double));
     pc->factor_of = cix_i_malloc_array(al, J, sizeof(size_t));
-    if (!R || !V || !h || !pc->eigenvalues || !pc->share || !pc->weights || !pc->coef ||
+    if (!V || !h || !pc->eigenvalues || !pc->share || !pc->weights || !pc->coef ||
         !pc->coef_weights || !pc->factor_of) {
         st = cix_i_nomem(err);
         goto cleanup;
@@ -253,8 +259,6 @@ static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const dou
         if ((st = note2(pc, notes, err, CIX_NOTE_WARNING, (size_t)-1, NAN, msg)) != CIX_OK)
             goto cleanup;
     }
-    if ((st = cix_i_correlation(p, X, n, J, al, R, NULL, err)) != CIX_OK)
-        goto cleanup;
     if ((st = cix_i_eigen_sym(R, J, al, pc->eigenvalues, V, err)) != CIX_OK)
         goto cleanup;
     for (size_t k = 0; k < J; k++)
@@ -426,7 +430,6 @@ static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const dou
     }
 
 cleanup:
-    cix_i_free(al, R);
     cix_i_free(al, V);
     cix_i_free(al, h);
     cix_i_free(al, tmp);
@@ -436,6 +439,96 @@ cleanup:
     }
     *out = pc;
     return CIX_OK;
+}
+
+/* The PCA of the n x J column source src (names from p): check of the
+ * factors, the note on fewer rows than indicators, R by
+ * cix_i_correlation_src on nthreads threads, then pca_from_R. */
+static cix_status pca_source(const cix_panel *p, const cix_options *o,
+                             const cix_i_colsrc *src, size_t n, size_t J, int nthreads,
+                             cix_i_notes *notes, cix_pca **out, cix_error *err)
+{
+    const cix_allocator *al = cix_i_panel_allocator(p);
+    double *R = NULL;
+    cix_status st;
+
+    *out = NULL;
+    if ((st = check_factors(o, J, err)) != CIX_OK)
+        return st;
+    if (!(R = cix_i_malloc_array(al, J, J * sizeof(double))))
+        return cix_i_nomem(err);
+    if ((st = cix_i_correlation_src(p, src, n, J, al, nthreads, R, NULL, err)) == CIX_OK)
+        st = pca_from_R(p, o, R, n, J, notes, out, err);
+    cix_i_free(al, R);
+    return st;
+}
+
+/* The columns of a column-major matrix (ld = n). */
+typedef struct matrix_view {
+    const double *x;
+    size_t n;
+} matrix_view;
+
+static void matrix_view_get(const void *ud, size_t j, size_t r0, size_t m, double *dst)
+{
+    const matrix_view *v = ud;
+    memcpy(dst, v->x + j * v->n + r0, m * sizeof(double));
+}
+
+/* PCA of the complete n x J column-major matrix X (oriented x). */
+static cix_status pca_matrix(const cix_panel *p, const cix_options *o, const double *X,
+                             size_t n, size_t J, cix_i_notes *notes, cix_pca **out,
+                             cix_error *err)
+{
+    matrix_view mv;
+    cix_i_colsrc src;
+    mv.x = X;
+    mv.n = n;
+    src.get = matrix_view_get;
+    src.ud = &mv;
+    return pca_source(p, o, &src, n, J, 1, notes, out, err);
+}
+
+/* The columns of the panel as the PCA sees them: a missing cell replaced by
+ * imp[j] (NULL: none), the column negated when neg[j]. The same operations
+ * as the imputation (pretreat.c) and cix_i_orient, so the same bits. */
+typedef struct panel_view {
+    const cix_panel *p;
+    const double *imp;
+    const unsigned char *neg;
+} panel_view;
+
+static void panel_view_get(const void *ud, size_t j, size_t r0, size_t m, double *dst)
+{
+    const panel_view *v = ud;
+    const double *x = cix_panel_column_const(v->p, j) + r0;
+    double f = v->imp ? v->imp[j] : NAN;
+    if (v->neg && v->neg[j]) {
+        for (size_t i = 0; i < m; i++) {
+            double y = x[i];
+            dst[i] = -(isnan(y) ? f : y);
+        }
+    } else {
+        for (size_t i = 0; i < m; i++) {
+            double y = x[i];
+            dst[i] = isnan(y) ? f : y;
+        }
+    }
+}
+
+cix_status cix_i_pca_view(const cix_panel *p, const cix_options *o, const double *imp,
+                          const unsigned char *neg, int nthreads, cix_i_notes *notes,
+                          cix_pca **out, cix_error *err)
+{
+    panel_view pv;
+    cix_i_colsrc src;
+    pv.p = p;
+    pv.imp = imp;
+    pv.neg = neg;
+    src.get = panel_view_get;
+    src.ud = &pv;
+    return pca_source(p, o, &src, cix_panel_nrows(p), cix_panel_nindicators(p), nthreads,
+                      notes, out, err);
 }
 
 cix_status cix_i_pca_group(const cix_panel *p, const cix_options *o, const cix_i_scope *s,
@@ -484,6 +577,123 @@ cleanup:
     return st;
 }
 
+/* ---- cix_pca_compute without a copy of the panel -------------------------- */
+
+/* 1 when the PCA of cix_pca_compute can read the panel's columns through
+ * cix_i_pca_view: no pre-treatment but mean imputation over all rows, only
+ * benefit / cost directions, option arrays of the right length. Everything
+ * else (and any case with something to report) takes the copying path. */
+static int view_supported(const cix_panel *p, const cix_options *o)
+{
+    size_t J = cix_panel_nindicators(p);
+    if (o->impute != CIX_IMPUTE_NONE && o->impute != CIX_IMPUTE_MEAN)
+        return 0;
+    if (o->drop_constant || o->outliers || o->min_coverage_indicator > 0 ||
+        o->min_coverage_region > 0)
+        return 0;
+    /* the imputation mean is over the scope group; the orientation of
+     * benefit / cost columns does not depend on the scope */
+    if (o->scope != CIX_SCOPE_POOLED &&
+        !(o->scope == CIX_SCOPE_YEAR && o->impute == CIX_IMPUTE_NONE))
+        return 0;
+    if (o->params) {
+        if (o->nparams != J)
+            return 0;
+        for (size_t j = 0; j < J; j++)
+            if (o->params[j].transform != CIX_TRANSFORM_NONE)
+                return 0;
+    }
+    if (o->directions) {
+        if (o->ndirections != J)
+            return 0;
+        for (size_t j = 0; j < J; j++)
+            if (o->directions[j].kind != CIX_DIR_BENEFIT &&
+                o->directions[j].kind != CIX_DIR_COST)
+                return 0;
+    }
+    return 1;
+}
+
+typedef struct impute_ctx {
+    const cix_panel *p;
+    int mean;
+    double *imp;      /* J */
+    unsigned char *ok;/* J: 0 = a missing cell stays missing */
+} impute_ctx;
+
+/* The value the pre-treatment gives a column's missing cells: the mean of
+ * its present values in row order (pretreat.c, impute_stat, one group). */
+static void impute_worker(void *arg, int t, int nt)
+{
+    impute_ctx *c = arg;
+    size_t n = cix_panel_nrows(c->p), J = cix_panel_nindicators(c->p);
+    for (size_t j = (size_t)t; j < J; j += (size_t)nt) {
+        const double *x = cix_panel_column_const(c->p, j);
+        size_t missing = 0;
+        for (size_t r = 0; r < n; r++)
+            missing += isnan(x[r]) != 0;
+        c->imp[j] = NAN;
+        c->ok[j] = 1;
+        if (missing == 0)
+            continue;
+        if (c->mean && missing < n) {
+            cix_i_ksum sum = {0, 0};
+            for (size_t r = 0; r < n; r++)
+                if (!isnan(x[r]))
+                    cix_i_ksum_add(&sum, x[r]);
+            c->imp[j] = cix_i_ksum_get(&sum) / (double)(n - missing);
+        }
+        c->ok[j] = !isnan(c->imp[j]);
+    }
+}
+
+/* cix_pca_compute through cix_i_pca_view. CIX_EUNSUPPORTED (err untouched)
+ * when the copying path must run: it reports the problem in its words. */
+static cix_status pca_compute_view(const cix_panel *p, const cix_options *o, cix_pca **out,
+                                   cix_error *err)
+{
+    const cix_allocator *al = cix_i_panel_allocator(p);
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    int nt = cix_i_threads_resolve(o->nthreads, n * J);
+    impute_ctx c;
+    unsigned char *neg = NULL;
+    cix_error e2;
+    cix_status st = CIX_OK;
+
+    if (!view_supported(p, o))
+        return CIX_EUNSUPPORTED;
+    if ((size_t)nt > J)
+        nt = (int)J;
+    c.p = p;
+    c.mean = o->impute == CIX_IMPUTE_MEAN;
+    c.imp = cix_i_malloc_array(al, J, sizeof(double));
+    c.ok = cix_i_malloc_array(al, J, 1);
+    neg = cix_i_malloc_array(al, J, 1);
+    if (!c.imp || !c.ok || !neg) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    cix_i_parallel(nt, impute_worker, &c);
+    for (size_t j = 0; j < J; j++) {
+        if (!c.ok[j]) {
+            st = CIX_EUNSUPPORTED;
+            goto cleanup;
+        }
+        neg[j] = o->directions && o->directions[j].kind == CIX_DIR_COST;
+    }
+    st = cix_i_pca_view(p, o, c.imp, neg, nt, NULL, out, &e2);
+    if (st == CIX_ENOMEM)
+        st = cix_i_nomem(err);
+    else if (st != CIX_OK)
+        st = CIX_EUNSUPPORTED;
+
+cleanup:
+    cix_i_free(al, c.imp);
+    cix_i_free(al, c.ok);
+    cix_i_free(al, neg);
+    return st;
+}
+
 cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **out,
                            cix_error *err)
 {
@@ -505,7 +715,10 @@ cix_status cix_pca_compute(const cix_panel *p, const cix_options *o, cix_pca **o
         return cix_i_fail(err, CIX_EINVAL,
                           "the panel is empty (%zu rows, %zu indicators): PCA needs data",
                           cix_panel_nrows(p), cix_panel_nindicators(p));
-    /* pre-treatment (imputation, transforms, outliers) on a copy */
+    /* the panel's columns read as the PCA sees them, without a copy */
+    if ((st = pca_compute_view(p, o, out, err)) != CIX_EUNSUPPORTED)
+        return st;
+    /* else: pre-treatment (imputation, transforms, outliers) on a copy */
     if ((st = cix_i_pretreat_keep_indicators(p, o, &q, &oo, err)) != CIX_OK)
         return st;
     if (q)
