@@ -429,8 +429,8 @@ typedef struct cix_options {
      * cix_result_treated() then return NULL, and for the common methods
      * (impute none or mean, no other pre-treatment, benefit / cost
      * directions, scope pooled, normalization none / minmax / zscore,
-     * weights equal / fixed / entropy / sd / cv without combining, linear
-     * aggregation) the run streams over the panel's
+     * weights equal / fixed / entropy / sd / cv / pca / pca-coef without
+     * combining, linear aggregation) the run streams over the panel's
      * columns with o->nthreads threads and holds no copy of the panel:
      * weights, scores and ranks are bit for bit those of keep_normalized = 1
      * for any thread count. Imputation is then reported by its one note per
