@@ -75,6 +75,44 @@ int cix_test_read_expected(const char *path, cix_expected *rows, int max)
     return n;
 }
 
+static void *hook_malloc(void *ud, size_t size)
+{
+    cix_test_hook *h = ud;
+    void *p;
+    if (h->fail_at && ++h->count == h->fail_at)
+        return NULL;
+    p = malloc(size);
+    if (p)
+        h->live++;
+    return p;
+}
+
+static void *hook_realloc(void *ud, void *ptr, size_t size)
+{
+    cix_test_hook *h = ud;
+    void *p;
+    if (h->fail_at && ++h->count == h->fail_at)
+        return NULL;
+    p = realloc(ptr, size);
+    if (p && !ptr)
+        h->live++;
+    return p;
+}
+
+static void hook_free(void *ud, void *ptr)
+{
+    cix_test_hook *h = ud;
+    if (ptr)
+        h->live--;
+    free(ptr);
+}
+
+cix_allocator cix_test_hook_allocator(cix_test_hook *h)
+{
+    cix_allocator a = {hook_malloc, hook_realloc, hook_free, h};
+    return a;
+}
+
 int cix_test_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

@@ -49,6 +49,16 @@ typedef struct cix_expected {
  * skipped. */
 int cix_test_read_expected(const char *path, cix_expected *rows, int max);
 
+/* A counting allocator for allocation-failure tests: allocation number
+ * fail_at (1-based, counting mallocs and reallocs) fails, 0 = none fails;
+ * live counts the blocks allocated and not yet freed. */
+typedef struct cix_test_hook {
+    long fail_at, count, live;
+} cix_test_hook;
+
+/* The cix_allocator that goes through h. */
+cix_allocator cix_test_hook_allocator(cix_test_hook *h);
+
 /* Runs a suite with Check and returns the process exit status. */
 int cix_test_run(Suite *s);
 

@@ -11,48 +11,10 @@
 
 #include "cix_test.h"
 
-typedef struct hook {
-    long fail_at;  /* the allocation number that fails; 0 = never */
-    long count;    /* allocations so far */
-    long live;     /* blocks allocated and not freed */
-} hook;
-
-static void *h_malloc(void *ud, size_t size)
-{
-    hook *h = ud;
-    void *p;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        h->live++;
-    return p;
-}
-
-static void *h_realloc(void *ud, void *ptr, size_t size)
-{
-    hook *h = ud;
-    void *p;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        h->live++;
-    return p;
-}
-
-static void h_free(void *ud, void *ptr)
-{
-    hook *h = ud;
-    if (ptr)
-        h->live--;
-    free(ptr);
-}
-
 /* A 3-year panel of 5 regions and 3 indicators, built with the hook off. */
-static cix_panel *make_panel(hook *h)
+static cix_panel *make_panel(cix_test_hook *h)
 {
-    cix_allocator a = {h_malloc, h_realloc, h_free, h};
+    cix_allocator a = cix_test_hook_allocator(h);
     cix_panel *p = NULL;
     cix_error e;
     char name[16];
@@ -77,7 +39,7 @@ static cix_panel *make_panel(hook *h)
 
 static void loop_compute(const cix_options *o)
 {
-    hook h = {0, 0, 0};
+    cix_test_hook h = {0, 0, 0};
     cix_panel *p = make_panel(&h);
     long base, n;
     cix_result *ref = NULL;
@@ -150,8 +112,8 @@ END_TEST
 /* cix_normalize, cix_weights and cix_rank on their own. */
 START_TEST(parts)
 {
-    hook h = {0, 0, 0};
-    cix_allocator a = {h_malloc, h_realloc, h_free, &h};
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator a = cix_test_hook_allocator(&h);
     cix_panel *p = make_panel(&h);
     long base = h.live;
     double y[45], w[3], s[15], rk[15];

@@ -300,46 +300,10 @@ END_TEST
 
 /* ---- allocation failures ------------------------------------------------ */
 
-typedef struct hook {
-    long fail_at, count, live;
-} hook;
-
-static void *h_malloc(void *ud, size_t size)
-{
-    hook *h = ud;
-    void *p;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        h->live++;
-    return p;
-}
-
-static void *h_realloc(void *ud, void *ptr, size_t size)
-{
-    hook *h = ud;
-    void *p;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        h->live++;
-    return p;
-}
-
-static void h_free(void *ud, void *ptr)
-{
-    hook *h = ud;
-    if (ptr)
-        h->live--;
-    free(ptr);
-}
-
 START_TEST(oom_read_and_compute)
 {
-    hook h = {0, 0, 0};
-    cix_allocator a = {h_malloc, h_realloc, h_free, &h};
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator a = cix_test_hook_allocator(&h);
     size_t len;
     char *text = cix_test_slurp(SRC "/data/asem/asem_meta.csv", &len);
     cix_model *m = NULL;

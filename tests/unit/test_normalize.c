@@ -745,49 +745,13 @@ END_TEST
 
 /* ---- allocation failures --------------------------------------------------- */
 
-typedef struct hook {
-    long fail_at, count, live;
-} hook;
-
-static void *h_malloc(void *ud, size_t size)
-{
-    hook *h = ud;
-    void *q;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    q = malloc(size);
-    if (q)
-        h->live++;
-    return q;
-}
-
-static void *h_realloc(void *ud, void *ptr, size_t size)
-{
-    hook *h = ud;
-    void *q;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    q = realloc(ptr, size);
-    if (q && !ptr)
-        h->live++;
-    return q;
-}
-
-static void h_free(void *ud, void *ptr)
-{
-    hook *h = ud;
-    if (ptr)
-        h->live--;
-    free(ptr);
-}
-
 START_TEST(normalize_oom)
 {
     static const char *const reg[] = {"A", "B", "C", "A", "B", "C"};
     static const int32_t yr[] = {2020, 2020, 2020, 2021, 2021, 2021};
     static const double x[] = {1, 2, 3, 4, 6, 8};
-    hook h = {0, 0, 0};
-    cix_allocator a = {h_malloc, h_realloc, h_free, &h};
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator a = cix_test_hook_allocator(&h);
     cix_panel *p = make_panel(6, 1, reg, yr, nm1, x, &a);
     long live0 = h.live;
     int ok = 0;

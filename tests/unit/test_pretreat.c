@@ -768,42 +768,6 @@ END_TEST
 
 /* ---- allocation failures ---------------------------------------------------------------- */
 
-typedef struct hook {
-    long fail_at, count, live;
-} hook;
-
-static void *h_malloc(void *ud, size_t size)
-{
-    hook *h = ud;
-    void *q;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    q = malloc(size);
-    if (q)
-        h->live++;
-    return q;
-}
-
-static void *h_realloc(void *ud, void *ptr, size_t size)
-{
-    hook *h = ud;
-    void *q;
-    if (h->fail_at && ++h->count == h->fail_at)
-        return NULL;
-    q = realloc(ptr, size);
-    if (q && !ptr)
-        h->live++;
-    return q;
-}
-
-static void h_free(void *ud, void *ptr)
-{
-    hook *h = ud;
-    if (ptr)
-        h->live--;
-    free(ptr);
-}
-
 /* Every step on: coverage drops an indicator, a constant one is dropped,
  * interp and mean imputation, a log1p-shift, the outlier rule; the Nth
  * allocation fails for N = 1, 2, ... until the call succeeds. */
@@ -814,8 +778,8 @@ START_TEST(pretreat_oom)
     static const char *const nm[] = {"a", "b", "c", "d"};
     const double v[] = {1, NAN, 3,   4, 5, 6, NAN, NAN, NAN, NAN, 1, NAN,
                         2, 2,   2,   2, 2, 2, 1,   5,   2,   8,   3, 9};
-    hook h = {0, 0, 0};
-    cix_allocator a = {h_malloc, h_realloc, h_free, &h};
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator a = cix_test_hook_allocator(&h);
     cix_panel *p = make_panel(6, 4, reg, yr, nm, v, &a);
     cix_indicator_params par[4];
     long live0 = h.live;
