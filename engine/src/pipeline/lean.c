@@ -30,26 +30,6 @@
 /* Rows of a piece of the score pass. */
 #define ROW_PIECE ((size_t)4096)
 
-/* Neumaier compensated accumulator, as cix_i_sum. */
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ks_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ks_get(const ksum *k)
-{
-    return k->s + k->c;
-}
-
 /* What the lean run keeps of a column. */
 typedef struct lcol {
     size_t missing;
@@ -142,7 +122,7 @@ static int column_stats(const lean *L, const double *x, lcol *c)
 {
     const cix_options *o = L->o;
     size_t n = L->n, k = 0, ddof = o->ddof == 0 ? 0 : 1;
-    ksum sum = {0, 0}, dev = {0, 0};
+    cix_i_ksum sum = {0, 0}, dev = {0, 0};
     double lo = INFINITY, hi = -INFINITY;
 
     c->missing = 0;
@@ -150,16 +130,16 @@ static int column_stats(const lean *L, const double *x, lcol *c)
         c->missing += isnan(x[r]);
     c->imp = NAN;
     if (c->missing && o->impute == CIX_IMPUTE_MEAN) {
-        ksum ks = {0, 0};
+        cix_i_ksum ks = {0, 0};
         size_t m = 0;
         for (size_t r = 0; r < n; r++)
             if (!isnan(x[r])) {
-                ks_add(&ks, x[r]);
+                cix_i_ksum_add(&ks, x[r]);
                 m++;
             }
         if (m == 0)
             return 1;
-        c->imp = ks_get(&ks) / (double)m;
+        c->imp = cix_i_ksum_get(&ks) / (double)m;
     }
     if (o->normalization == CIX_NORM_NONE)
         return 0;
@@ -171,7 +151,7 @@ static int column_stats(const lean *L, const double *x, lcol *c)
             lo = v;
         if (v > hi)
             hi = v;
-        ks_add(&sum, v);
+        cix_i_ksum_add(&sum, v);
         k++;
     }
     if (k == 0)
@@ -179,15 +159,15 @@ static int column_stats(const lean *L, const double *x, lcol *c)
     c->cnt = k;
     c->min = lo;
     c->max = hi;
-    c->mean = ks_get(&sum) / (double)k;
+    c->mean = cix_i_ksum_get(&sum) / (double)k;
     if (o->normalization == CIX_NORM_MINMAX)
         return !(c->max > c->min);
     for (size_t r = 0; r < n; r++) {
         double v = isnan(x[r]) ? c->imp : x[r];
         if (!isnan(v))
-            ks_add(&dev, (v - c->mean) * (v - c->mean));
+            cix_i_ksum_add(&dev, (v - c->mean) * (v - c->mean));
     }
-    c->ss = ks_get(&dev);
+    c->ss = cix_i_ksum_get(&dev);
     if (k <= ddof || !(c->ss > 0))
         return 1;
     c->sd = sqrt(c->ss / (double)(k - ddof));
