@@ -122,6 +122,15 @@ void cix_i_scope_free(const cix_panel *p, cix_i_scope *s);
 /* Sets err's year to the year of group g when the scope has one. */
 void cix_i_scope_err_group(cix_error *err, const cix_panel *p, const cix_i_scope *s,
                            size_t g);
+/* The scope's phrase for group g in messages: "", " in year 2019" or
+ * " in base year 2010". */
+void cix_i_scope_phrase(char *buf, size_t size, const cix_panel *p, const cix_i_scope *s,
+                        size_t g);
+/* Fails with "<head><scope phrase>: <tail>" (the phrase: "", " in year 2019"
+ * or " in base year 2010"), naming indicator j and the group's year. */
+cix_status cix_i_scope_fail(cix_error *err, cix_status st, const cix_panel *p,
+                            const cix_i_scope *s, size_t j, size_t g, const char *head,
+                            const char *tail);
 
 /* ---- methods: weights and aggregation ---------------------------------- */
 

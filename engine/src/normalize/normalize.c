@@ -75,31 +75,6 @@ static size_t group_of(const cix_i_scope *s, size_t r)
 
 /* ---- errors -------------------------------------------------------------- */
 
-/* The scope's name for messages: "", " in year 2019", " in base year 2010". */
-static void scope_phrase(char *buf, size_t size, const cix_panel *p, const cix_i_scope *s,
-                         size_t g)
-{
-    if (s->kind == CIX_SCOPE_BASE)
-        snprintf(buf, size, " in base year %ld", (long)s->base_year);
-    else if (s->ngroups > 1)
-        snprintf(buf, size, " in year %ld", (long)cix_panel_year_at(p, g));
-    else
-        buf[0] = '\0';
-}
-
-/* Fails with "<head><scope phrase>: <tail>" naming indicator j (and the year). */
-static cix_status fail_group(cix_error *err, cix_status st, const cix_panel *p,
-                             const cix_i_scope *s, size_t j, size_t g, const char *head,
-                             const char *tail)
-{
-    char where[64];
-    scope_phrase(where, sizeof where, p, s, g);
-    cix_i_fail(err, st, "%s%s: %s", head, where, tail);
-    cix_i_err_indicator(err, cix_panel_indicator(p, j));
-    cix_i_scope_err_group(err, p, s, g);
-    return st;
-}
-
 /* Fails naming the cell (row, j). */
 static cix_status fail_cell(cix_error *err, cix_status st, const cix_panel *p, size_t row,
                             size_t j, const char *msg)
@@ -115,7 +90,7 @@ static cix_status check_present(const cix_panel *p, const cix_i_scope *s, size_t
 {
     for (size_t g = 0; g < s->ngroups; g++)
         if (st[g].n == 0)
-            return fail_group(err, CIX_EDATA, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDATA, p, s, j, g,
                               "the indicator has no value",
                               "every cell is missing; fill in the data (--impute) or "
                               "drop the indicator");
@@ -139,7 +114,7 @@ static cix_status apply_interval(const cix_panel *p, const cix_i_scope *s, size_
                      "tell regions apart: drop the indicator (--drop-constant) or check "
                      "the interval [%g,%g]",
                      a, b);
-            return fail_group(err, CIX_EDEGENERATE, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDEGENERATE, p, s, j, g,
                               "every value lies inside the interval", msg);
         }
     }
@@ -169,7 +144,7 @@ static cix_status apply_target_point(const cix_panel *p, const cix_i_scope *s, s
                      "tell regions apart: drop the indicator (--drop-constant) or check "
                      "the target %g",
                      t);
-            return fail_group(err, CIX_EDEGENERATE, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDEGENERATE, p, s, j, g,
                               "every value equals the target", msg);
         }
     }
@@ -225,7 +200,7 @@ typedef struct nctx {
 
 static cix_status degenerate(const nctx *c, size_t g, const char *head, const char *tail)
 {
-    return fail_group(c->err, CIX_EDEGENERATE, c->p, c->s, c->j, g, head, tail);
+    return cix_i_scope_fail(c->err, CIX_EDEGENERATE, c->p, c->s, c->j, g, head, tail);
 }
 
 /* minmax: l + (u-l)(x-min)/(max-min), or l + (u-l)(max-x)/(max-min) for cost. */
@@ -484,7 +459,7 @@ static cix_status norm_target(const nctx *c)
                      "choose a target inside the range or give goalposts lo/hi",
                      t, c->cost ? "above" : "below", c->cost ? "hi" : "lo",
                      c->cost ? hi : lo);
-            return fail_group(c->err, CIX_EDATA, c->p, c->s, c->j, g,
+            return cix_i_scope_fail(c->err, CIX_EDATA, c->p, c->s, c->j, g,
                               "the target is on the wrong side", tail);
         }
     }

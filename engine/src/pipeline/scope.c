@@ -1,5 +1,6 @@
 /* The scope of statistics (METHODS.md, "Scope"): which rows a statistic is
  * taken over, and whose statistics each row uses. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../internal.h"
@@ -100,4 +101,27 @@ void cix_i_scope_err_group(cix_error *err, const cix_panel *p, const cix_i_scope
         cix_i_err_year(err, s->base_year);
     else if (s->ngroups > 1)
         cix_i_err_year(err, cix_panel_year_at(p, g));
+}
+
+void cix_i_scope_phrase(char *buf, size_t size, const cix_panel *p, const cix_i_scope *s,
+                        size_t g)
+{
+    if (s->kind == CIX_SCOPE_BASE)
+        snprintf(buf, size, " in base year %ld", (long)s->base_year);
+    else if (s->ngroups > 1)
+        snprintf(buf, size, " in year %ld", (long)cix_panel_year_at(p, g));
+    else if (size > 0)
+        buf[0] = '\0';
+}
+
+cix_status cix_i_scope_fail(cix_error *err, cix_status st, const cix_panel *p,
+                            const cix_i_scope *s, size_t j, size_t g, const char *head,
+                            const char *tail)
+{
+    char where[64];
+    cix_i_scope_phrase(where, sizeof where, p, s, g);
+    cix_i_fail(err, st, "%s%s: %s", head, where, tail);
+    cix_i_err_indicator(err, cix_panel_indicator(p, j));
+    cix_i_scope_err_group(err, p, s, g);
+    return st;
 }

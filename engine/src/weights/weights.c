@@ -28,30 +28,6 @@
 
 #include "../internal.h"
 
-/* " in year 2019", " in base year 2010" or "". */
-static void scope_phrase(char *buf, size_t size, const cix_panel *p, const cix_i_scope *s,
-                         size_t g)
-{
-    if (s->kind == CIX_SCOPE_BASE)
-        snprintf(buf, size, " in base year %ld", (long)s->base_year);
-    else if (s->ngroups > 1)
-        snprintf(buf, size, " in year %ld", (long)cix_panel_year_at(p, g));
-    else
-        buf[0] = '\0';
-}
-
-static cix_status fail_column(cix_error *err, cix_status st, const cix_panel *p,
-                              const cix_i_scope *s, size_t j, size_t g, const char *head,
-                              const char *tail)
-{
-    char where[64];
-    scope_phrase(where, sizeof where, p, s, g);
-    cix_i_fail(err, st, "%s%s: %s", head, where, tail);
-    cix_i_err_indicator(err, cix_panel_indicator(p, j));
-    cix_i_scope_err_group(err, p, s, g);
-    return st;
-}
-
 /* Entropy weights of group g of the scope into w (J doubles). t and q are
  * scratch buffers of at least the group's size, d of J doubles. */
 static cix_status entropy_group(const cix_panel *p, const cix_options *o, const double *y,
@@ -96,21 +72,21 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
         }
         sum = cix_i_sum(t, m, &cnt);
         if (cnt == 0)
-            return fail_column(err, CIX_EDATA, p, s, j, g, "the indicator has no value",
+            return cix_i_scope_fail(err, CIX_EDATA, p, s, j, g, "the indicator has no value",
                                "every cell is missing; fill in the data or drop the "
                                "indicator");
         if (cnt < 2)
-            return fail_column(err, CIX_EDEGENERATE, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDEGENERATE, p, s, j, g,
                                "the indicator has a single value",
                                "entropy needs at least two values (1/ln n); fill in "
                                "the data or drop the indicator");
         if (sum == 0)
-            return fail_column(err, CIX_EDEGENERATE, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDEGENERATE, p, s, j, g,
                                "the indicator's values sum to 0",
                                "p = y / sum y is undefined; drop the indicator, or use "
                                "--shift or --smooth");
         if (!isfinite(sum))
-            return fail_column(err, CIX_ENUMERIC, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_ENUMERIC, p, s, j, g,
                                "the indicator's values overflow when summed",
                                "rescale the indicator (e.g. other units) or normalize "
                                "it with minmax");
@@ -137,7 +113,7 @@ static cix_status entropy_group(const cix_panel *p, const cix_options *o, const 
     dsum = cix_i_sum(d, nind, NULL);
     if (!(dsum > 0)) {
         char where[64];
-        scope_phrase(where, sizeof where, p, s, g);
+        cix_i_scope_phrase(where, sizeof where, p, s, g);
         cix_i_fail(err, CIX_EDEGENERATE,
                    "every indicator has the largest possible entropy%s (its values are "
                    "all equal), so all d_j = 0 and entropy weights are undefined: use "
@@ -202,7 +178,7 @@ static cix_status fail_too_few(cix_error *err, const cix_panel *p, const cix_i_s
              "%zu present value%s, and a standard deviation needs at least 2; fill in "
              "the data or drop the indicator",
              cnt, cnt == 1 ? "" : "s");
-    return fail_column(err, cnt ? CIX_EDEGENERATE : CIX_EDATA, p, s, j, g,
+    return cix_i_scope_fail(err, cnt ? CIX_EDEGENERATE : CIX_EDATA, p, s, j, g,
                        "the indicator has too few values", tail);
 }
 
@@ -225,21 +201,21 @@ static cix_status spread_group(const cix_panel *p, const cix_options *o, const d
         if (cnt < 2)
             return fail_too_few(err, p, s, j, g, cnt);
         if (cv && mean == 0)
-            return fail_column(err, CIX_EDEGENERATE, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_EDEGENERATE, p, s, j, g,
                                "the indicator's mean is 0",
                                "its coefficient of variation sd/|mean| is undefined; "
                                "use sd weights (-w sd) or measure the indicator on a "
                                "scale with a non-zero mean");
         d[j] = cv ? sd / fabs(mean) : sd;
         if (!isfinite(d[j]))
-            return fail_column(err, CIX_ENUMERIC, p, s, j, g,
+            return cix_i_scope_fail(err, CIX_ENUMERIC, p, s, j, g,
                                "the indicator's spread overflows",
                                "rescale it (other units) or take logs");
     }
     dsum = cix_i_sum(d, nind, NULL);
     if (!(dsum > 0)) {
         char where[64];
-        scope_phrase(where, sizeof where, p, s, g);
+        cix_i_scope_phrase(where, sizeof where, p, s, g);
         cix_i_fail(err, CIX_EDEGENERATE,
                    "every indicator is constant%s, so %s weights are undefined: use "
                    "another weighting (equal or fixed)",
