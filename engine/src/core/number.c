@@ -104,33 +104,40 @@ static int leading_zeros(uint64_t x) /* x != 0 */
 }
 
 /*
- * The bits of the double nearest to w x 10^q (w != 0, round to nearest even)
- * into *bits; returns 1, or 0 when the 192-bit product cannot decide (the
- * caller then takes the exact path).
+ * The bits of the double nearest to v (round to nearest even) into *bits,
+ * where v = w x 10^q (w != 0) or, with `dropped`, w x 10^q < v <
+ * (w + 1) x 10^q; returns 1, or 0 when the 192-bit product cannot decide
+ * (the caller then takes the exact path).
  *
- * With n = w shifted left until its top bit is set (by lz) and T, E the
- * table's 5^q ~ T x 2^E, the value is n x T x 2^(E + q - lz). P = n x T
- * lies in [2^190, 2^192); its top bit b gives the binary exponent
- * e = b + E + q - lz (value in [2^e, 2^(e+1))). A normal double keeps the top
- * 53 bits of P, a subnormal e + 1075 of them; the s bits below decide the
- * rounding against the midpoint 2^(s-1). Only the upper 128 bits U of P are
- * needed when T is truncated (the exact product then lies strictly inside
- * (P, P + 2^64)): the remainder's upper part at or above the midpoint means
- * up, below the midpoint minus one means down, one below it is undecided.
+ * With n = w shifted left by lz until its top bit is set and T, E the
+ * table's 5^q ~ T x 2^E, w x 10^q = n x T* x 2^(E + q - lz) with T <= T* <
+ * T + 1. P = n x T lies in [2^190, 2^192); its top bit b gives the binary
+ * exponent e = b + E + q - lz (value in [2^e, 2^(e+1))). A normal double
+ * keeps the top 53 bits of P, a subnormal e + 1075 of them; the s bits
+ * below, R, decide the rounding against the midpoint 2^(s-1). When P is the
+ * exact product (T* = T and nothing dropped) R decides exactly, ties to
+ * even. Otherwise the exact product lies in (P, P + W) with W = 2^64
+ * (T* != T) or W = 2^64 + 2^(lz+128) (dropped digits: (n + 2^lz)(T + 1)
+ * bounds it), and only the upper 128 bits U of P are used: with rem the
+ * upper part of R and half that of the midpoint (R < (rem + 1) x 2^64),
+ * rem >= half rounds up, rem + 1 + W / 2^64 <= half rounds down, anything
+ * between is undecided.
+ * Crossing into the next binade needs no care: P is then within W of it,
+ * rem >= half, and rounding up carries into the exponent.
  */
-static int round_w10q(uint64_t w, int64_t q, uint64_t *bits)
+static int round_w10q(uint64_t w, int64_t q, int dropped, uint64_t *bits)
 {
     const struct cix_pow5 *t;
-    uint64_t n, lo_lo, lo_hi, hi_lo, hi_hi, u_lo, u_hi, p_lo, m, r;
-    uint64_t rem_hi, rem_lo, half_hi, half_lo;
+    uint64_t n, lo_lo, lo_hi, hi_lo, hi_hi, u_lo, u_hi, m, r;
+    uint64_t rem_hi, rem_lo, half_hi;
     int lz, top, keep, sh, up;
     int64_t e;
 
-    if (q < CIX_POW5_QMIN) { /* value < 10^19 x 10^-343 < 2^-1075: rounds to 0 */
+    if (q < CIX_POW5_QMIN) { /* v < 10^20 x 10^-343 < 2^-1075: rounds to 0 */
         *bits = 0;
         return 1;
     }
-    if (q > CIX_POW5_QMAX) { /* value >= 10^309 */
+    if (q > CIX_POW5_QMAX) { /* v >= 10^309 */
         *bits = INF_BITS;
         return 1;
     }
@@ -139,8 +146,7 @@ static int round_w10q(uint64_t w, int64_t q, uint64_t *bits)
     n = w << lz;
     lo_lo = mul_64(n, t->lo, &lo_hi);
     hi_lo = mul_64(n, t->hi, &hi_hi);
-    p_lo = lo_lo; /* P = hi_hi:u_lo:p_lo */
-    u_lo = hi_lo + lo_hi;
+    u_lo = hi_lo + lo_hi; /* P = hi_hi:u_lo:lo_lo, U = u_hi:u_lo */
     u_hi = hi_hi + (u_lo < hi_lo);
     top = (int)(u_hi >> 63);
     e = 190 + top + (int64_t)t->e + q - lz;
@@ -155,35 +161,29 @@ static int round_w10q(uint64_t w, int64_t q, uint64_t *bits)
         if (keep <= 0)
             return 0; /* below 2^-1074: left to the exact path */
     }
-    /* s = 191 + top - keep bits below the kept ones, of which sh = s - 64
-     * (74 to 127) lie in U */
-    sh = 191 + top - keep - 64;
-    if (sh >= 64) {
-        m = u_hi >> (sh - 64);
-        rem_hi = sh == 64 ? 0 : u_hi & ((UINT64_C(1) << (sh - 64)) - 1);
-        rem_lo = u_lo;
-        half_hi = UINT64_C(1) << (sh - 65);
-        half_lo = 0;
-    } else { /* cannot happen (sh >= 74), kept for clarity of the bounds */
-        return 0;
-    }
-    if (q >= 0 && q <= CIX_POW5_EXACT_QMAX) {
-        /* P is the exact product: compare rem:p_lo with half exactly */
-        if (rem_hi != half_hi || rem_lo != half_lo)
-            up = rem_hi > half_hi || (rem_hi == half_hi && rem_lo > half_lo);
-        else if (p_lo != 0)
+    /* s = 191 + top - keep bits below the kept ones (138 to 191), of which
+     * the upper sh = s - 128 (10 to 63) bits are in u_hi */
+    sh = 191 + top - keep - 128;
+    m = u_hi >> sh;
+    rem_hi = u_hi & ((UINT64_C(1) << sh) - 1);
+    rem_lo = u_lo;
+    half_hi = UINT64_C(1) << (sh - 1); /* the midpoint is half_hi:0 */
+    if (!dropped && q >= 0 && q <= CIX_POW5_EXACT_QMAX) {
+        if (rem_hi != half_hi)
+            up = rem_hi > half_hi;
+        else if (rem_lo != 0 || lo_lo != 0)
             up = 1;
         else
             up = (int)(m & 1); /* a tie: to even */
+    } else if (rem_hi >= half_hi) {
+        up = 1;
     } else {
-        /* half - 1 in the upper 128 bits */
-        uint64_t hm1_hi = half_hi - (half_lo == 0), hm1_lo = half_lo - 1;
-        if (rem_hi > half_hi || (rem_hi == half_hi && rem_lo >= half_lo))
-            up = 1;
-        else if (rem_hi < hm1_hi || (rem_hi == hm1_hi && rem_lo < hm1_lo))
-            up = 0;
-        else
+        /* rem + 1 + W / 2^64 <= half, with W / 2^64 = 1 or 1 + 2^(lz+64) */
+        uint64_t add_hi = dropped ? UINT64_C(1) << lz : 0, sum_lo = rem_lo + 2;
+        uint64_t sum_hi = rem_hi + add_hi + (sum_lo < rem_lo);
+        if (sum_hi < rem_hi || sum_hi > half_hi || (sum_hi == half_hi && sum_lo != 0))
             return 0;
+        up = 0;
     }
     m += (uint64_t)up;
     r = e >= -1022 ? ((uint64_t)(e + 1022) << 52) + m : m;
@@ -191,12 +191,76 @@ static int round_w10q(uint64_t w, int64_t q, uint64_t *bits)
     return 1;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define SWAR_DIGITS 1
+#else
+#define SWAR_DIGITS 0
+#endif
+
+/* The value of the n ASCII digits at p, n <= 8; `room` says whether 8 bytes
+ * from p may be read. With 8 bytes loaded (first digit lowest) and '0'
+ * subtracted from each, the shift drops the bytes after the n digits (a
+ * borrow from a non-digit only runs towards them) and puts zero digits in
+ * front; pairs, then quadruples, then the two halves are combined, no lane
+ * overflowing into the next (99, 9999, 99999999). */
+static uint64_t digits_value(const char *p, size_t n, int room)
+{
+    uint64_t v = 0;
+#if SWAR_DIGITS
+    if (room && n > 0) {
+        memcpy(&v, p, sizeof v);
+        v -= UINT64_C(0x3030303030303030);
+        v <<= 8 * (8 - n);
+        v = (v * 10 + (v >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+        v = (v * 100 + (v >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+        return (v * 10000 + (v >> 32)) & UINT64_C(0xFFFFFFFF);
+    }
+#else
+    (void)room;
+#endif
+    for (size_t k = 0; k < n; k++)
+        v = v * 10 + (uint64_t)(p[k] - '0');
+    return v;
+}
+
+/* m x 10^n + the n digits at p; the text ends at `end`. */
+static uint64_t append_digits(uint64_t m, const char *p, size_t n, const char *end)
+{
+    static const uint64_t p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                    100000000};
+    for (; n >= 8; p += 8, n -= 8)
+        m = m * 100000000 + digits_value(p, 8, 1);
+    return m * p10[n] + digits_value(p, n, end - p >= 8);
+}
+
+/* The number of ASCII digits at the start of p[0..n). Eight bytes at a time:
+ * with x = the bytes without their top bit, x + 0x46 has its top bit set
+ * when x > '9' and x + 0x50 when x >= '0', no byte carrying into the next. */
+static size_t digit_run(const char *p, size_t n)
+{
+    size_t k = 0;
+#if SWAR_DIGITS
+    for (; n - k >= 8; k += 8) {
+        uint64_t v, x, bad;
+        memcpy(&v, p + k, sizeof v);
+        x = v & UINT64_C(0x7F7F7F7F7F7F7F7F);
+        bad = (v | (x + UINT64_C(0x4646464646464646)) | ~(x + UINT64_C(0x5050505050505050))) &
+              UINT64_C(0x8080808080808080);
+        if (bad)
+            return k + (size_t)(__builtin_ctzll(bad) >> 3);
+    }
+#endif
+    while (k < n && is_digit(p[k]))
+        k++;
+    return k;
+}
+
 int cix_parse_double(const char *s, size_t len, double *out)
 {
-    size_t i = 0, nint, nfrac, ntot, first, last, nsig;
-    const char *ip, *fp;
-    int neg = 0, nd = 0, sticky = 0;
-    int64_t e10 = 0, dexp = 0;
+    size_t i = 0, nint, nfrac, ntot, first, last, nsig, z, na, nb;
+    const char *ip, *fp, *a, *b;
+    int neg = 0, sticky = 0;
+    int64_t e10 = 0, dexp;
     uint64_t m = 0; /* the first (up to 19) significant digits */
 
     if (!s || !out)
@@ -206,37 +270,15 @@ int cix_parse_double(const char *s, size_t len, double *out)
         i++;
     }
     ip = s + i;
-    for (; i < len && is_digit(s[i]); i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (nd == 0 && d == 0)
-            continue;
-        if (nd < 19) {
-            m = m * 10 + d;
-            nd++;
-        } else {
-            dexp++;
-            sticky |= d != 0;
-        }
-    }
-    nint = (size_t)(s + i - ip);
+    nint = digit_run(ip, len - i);
+    i += nint;
     fp = s + i;
     nfrac = 0;
     if (i < len && s[i] == '.') {
         i++;
         fp = s + i;
-        for (; i < len && is_digit(s[i]); i++) {
-            unsigned d = (unsigned)(s[i] - '0');
-            if (nd == 0 && d == 0) {
-                dexp--;
-            } else if (nd < 19) {
-                m = m * 10 + d;
-                nd++;
-                dexp--;
-            } else {
-                sticky |= d != 0;
-            }
-        }
-        nfrac = (size_t)(s + i - fp);
+        nfrac = digit_run(fp, len - i);
+        i += nfrac;
     }
     if (nint == 0 && nfrac == 0)
         return -1; /* "", ".", "+", "inf", "nan", ... */
@@ -257,6 +299,40 @@ int cix_parse_double(const char *s, size_t len, double *out)
     }
     if (i != len)
         return -1; /* trailing characters, hex "0x..." */
+
+    /* The significant digits are the runs a[0..na) ++ b[0..nb) (leading
+     * zeros skipped); value = digits x 10^(e10 - nfrac). */
+    for (z = 0; z < nint && ip[z] == '0'; z++)
+        ;
+    if (z < nint) {
+        a = ip + z;
+        na = nint - z;
+        b = fp;
+        nb = nfrac;
+    } else {
+        for (z = 0; z < nfrac && fp[z] == '0'; z++)
+            ;
+        a = fp + z;
+        na = nfrac - z;
+        b = fp + nfrac;
+        nb = 0;
+    }
+    dexp = -(int64_t)nfrac;
+    if (na + nb <= 19) {
+        m = append_digits(append_digits(0, a, na, s + len), b, nb, s + len);
+    } else if (na >= 19) {
+        m = append_digits(0, a, 19, s + len);
+        dexp += (int64_t)(na + nb - 19);
+        for (size_t k = 19; k < na && !sticky; k++)
+            sticky = a[k] != '0';
+        for (size_t k = 0; k < nb && !sticky; k++)
+            sticky = b[k] != '0';
+    } else {
+        m = append_digits(append_digits(0, a, na, s + len), b, 19 - na, s + len);
+        dexp += (int64_t)(na + nb - 19);
+        for (size_t k = 19 - na; k < nb && !sticky; k++)
+            sticky = b[k] != '0';
+    }
 
     if (m == 0) {
         *out = neg ? -0.0 : 0.0;
@@ -288,12 +364,10 @@ int cix_parse_double(const char *s, size_t len, double *out)
 #endif
 
     {
-        uint64_t b, b1;
-        if (round_w10q(m, dexp + e10, &b) &&
-            (!sticky || (round_w10q(m + 1, dexp + e10, &b1) && b1 == b))) {
-            /* with dropped digits the value lies between w and w + 1 */
-            b |= (uint64_t)neg << 63;
-            memcpy(out, &b, sizeof *out);
+        uint64_t bits;
+        if (round_w10q(m, dexp + e10, sticky, &bits)) {
+            bits |= (uint64_t)neg << 63;
+            memcpy(out, &bits, sizeof *out);
             return 0;
         }
     }
