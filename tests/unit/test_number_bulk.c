@@ -6,8 +6,9 @@
  *
  * As a unit test it checks 1.2 million texts. With an argument it is a
  * measuring program:  test_number_bulk N  checks N texts of each kind and
- * prints the time per number of cix_parse_double and of strtod (build it
- * without sanitizers for meaningful times).
+ * prints the time per number of cix_parse_double and of strtod, the medians
+ * of 5 alternating runs of each (build it without sanitizers for meaningful
+ * times).
  */
 #include <math.h>
 #include <stdint.h>
@@ -88,6 +89,20 @@ static size_t gen(int k, uint64_t *s, char *t, size_t cap)
     return n > 0 ? (size_t)n : 0;
 }
 
+#define ROUNDS 5
+
+/* The median of n values (sorts them). */
+static double median(double *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -104,7 +119,7 @@ static size_t run_kind(int k, size_t n, int timing)
     size_t *off = malloc((n + 1) * sizeof *off);
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     uint64_t s = 0x243F6A8885A308D3ull ^ (uint64_t)(k + 1) * 0x9E3779B97F4A7C15ull;
-    double t0, t1, t2;
+    double t0, t1, t2, tc[ROUNDS], ts[ROUNDS], ratio[ROUNDS];
 
     if (!text || !off || !a || !b) { /* no ck_assert: also runs outside Check */
         fprintf(stderr, "test_number_bulk: out of memory\n");
@@ -117,15 +132,21 @@ static size_t run_kind(int k, size_t n, int timing)
     off[n] = used;
     memset(a, 0, n * sizeof *a); /* first touch outside the timed loops */
     memset(b, 0, n * sizeof *b);
-    t0 = now();
-    for (size_t i = 0; i < n; i++) {
-        if (cix_parse_double(text + off[i], off[i + 1] - off[i] - 1, &a[i]) != 0)
-            a[i] = -1234.5; /* every generated text is a number */
+    /* timing: ROUNDS alternating runs of each, medians reported */
+    for (int round = 0; round < (timing ? ROUNDS : 1); round++) {
+        t0 = now();
+        for (size_t i = 0; i < n; i++) {
+            if (cix_parse_double(text + off[i], off[i + 1] - off[i] - 1, &a[i]) != 0)
+                a[i] = -1234.5; /* every generated text is a number */
+        }
+        t1 = now();
+        for (size_t i = 0; i < n; i++)
+            b[i] = strtod(text + off[i], NULL);
+        t2 = now();
+        tc[round] = t1 - t0;
+        ts[round] = t2 - t1;
+        ratio[round] = (t2 - t1) / (t1 - t0);
     }
-    t1 = now();
-    for (size_t i = 0; i < n; i++)
-        b[i] = strtod(text + off[i], NULL);
-    t2 = now();
     for (size_t i = 0; i < n; i++) {
         if (memcmp(&a[i], &b[i], sizeof a[i]) != 0) {
             if (bad++ == 0)
@@ -133,9 +154,10 @@ static size_t run_kind(int k, size_t n, int timing)
         }
     }
     if (timing)
-        printf("%-15s n=%zu  cix %.1f ns  strtod %.1f ns  strtod/cix %.2f  mismatches %zu\n",
-               kind_name[k], n, (t1 - t0) / (double)n * 1e9, (t2 - t1) / (double)n * 1e9,
-               (t2 - t1) / (t1 - t0), bad);
+        printf("%-15s n=%zu  cix %.1f ns  strtod %.1f ns  strtod/cix %.2f (median of %d)  "
+               "mismatches %zu\n",
+               kind_name[k], n, median(tc, ROUNDS) / (double)n * 1e9,
+               median(ts, ROUNDS) / (double)n * 1e9, median(ratio, ROUNDS), ROUNDS, bad);
     free(text);
     free(off);
     free(a);
