@@ -190,8 +190,7 @@ int main(int argc, char **argv)
     o.impute = CIX_IMPUTE_MEAN;
     o.directions = dirs;
     o.ndirections = J;
-
-    o.keep_normalized = 0;
+    o.keep_normalized = 0; /* the lean path: no imputed or normalized copy */
 
     /* the whole score pipeline, as `cix score --explain none` runs it */
     t0 = now();
