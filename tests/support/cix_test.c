@@ -113,6 +113,65 @@ cix_allocator cix_test_hook_allocator(cix_test_hook *h)
     return a;
 }
 
+/* Each metered block carries its size in a 16-byte header (keeps alignment). */
+#define METER_HDR 16
+
+static void *meter_malloc(void *ud, size_t size)
+{
+    cix_test_meter *m = ud;
+    unsigned char *b;
+    if (m->fail_at >= 0 && m->calls++ == m->fail_at)
+        return NULL;
+    b = malloc(size + METER_HDR);
+    if (!b)
+        return NULL;
+    memcpy(b, &size, sizeof size);
+    m->now += size;
+    if (m->now > m->peak)
+        m->peak = m->now;
+    return b + METER_HDR;
+}
+
+static void meter_free(void *ud, void *ptr)
+{
+    cix_test_meter *m = ud;
+    size_t size;
+    unsigned char *b;
+    if (!ptr)
+        return;
+    b = (unsigned char *)ptr - METER_HDR;
+    memcpy(&size, b, sizeof size);
+    m->now -= size;
+    free(b);
+}
+
+static void *meter_realloc(void *ud, void *ptr, size_t size)
+{
+    cix_test_meter *m = ud;
+    unsigned char *b, *nb;
+    size_t old;
+    if (!ptr)
+        return meter_malloc(ud, size);
+    if (m->fail_at >= 0 && m->calls++ == m->fail_at)
+        return NULL;
+    b = (unsigned char *)ptr - METER_HDR;
+    memcpy(&old, b, sizeof old);
+    nb = realloc(b, size + METER_HDR);
+    if (!nb)
+        return NULL;
+    memcpy(nb, &size, sizeof size);
+    m->now = m->now - old + size;
+    if (m->now > m->peak)
+        m->peak = m->now;
+    return nb + METER_HDR;
+}
+
+cix_allocator cix_test_meter_allocator(cix_test_meter *m)
+{
+    cix_allocator a = {meter_malloc, meter_realloc, meter_free, m};
+    return a;
+}
+
 int cix_test_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

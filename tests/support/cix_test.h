@@ -59,6 +59,17 @@ typedef struct cix_test_hook {
 /* The cix_allocator that goes through h. */
 cix_allocator cix_test_hook_allocator(cix_test_hook *h);
 
+/* A metering allocator: bytes held now and their peak; allocation number
+ * fail_at (0-based, counting mallocs and reallocs of a non-NULL block) fails,
+ * -1 = none fails. Start it as {0, 0, -1, 0}. */
+typedef struct cix_test_meter {
+    size_t now, peak;
+    long fail_at, calls;
+} cix_test_meter;
+
+/* The cix_allocator that goes through m. */
+cix_allocator cix_test_meter_allocator(cix_test_meter *m);
+
 /* Runs a suite with Check and returns the process exit status. */
 int cix_test_run(Suite *s);
 

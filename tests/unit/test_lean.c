@@ -234,53 +234,6 @@ START_TEST(test_small_panels)
 }
 END_TEST
 
-/* Bytes held and their peak (the allocator of test_pca_memory). */
-typedef struct counting_pca {
-    size_t now, peak;
-} counting_pca;
-
-static void *cp_malloc(void *ud, size_t size)
-{
-    counting_pca *c = ud;
-    unsigned char *b = malloc(size + 16);
-    if (!b)
-        return NULL;
-    memcpy(b, &size, sizeof size);
-    c->now += size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return b + 16;
-}
-
-static void cp_free(void *ud, void *ptr)
-{
-    counting_pca *c = ud;
-    size_t size;
-    if (!ptr)
-        return;
-    memcpy(&size, (unsigned char *)ptr - 16, sizeof size);
-    c->now -= size;
-    free((unsigned char *)ptr - 16);
-}
-
-static void *cp_realloc(void *ud, void *ptr, size_t size)
-{
-    counting_pca *c = ud;
-    unsigned char *nb;
-    size_t old;
-    if (!ptr)
-        return cp_malloc(ud, size);
-    memcpy(&old, (unsigned char *)ptr - 16, sizeof old);
-    nb = realloc((unsigned char *)ptr - 16, size + 16);
-    if (!nb)
-        return NULL;
-    memcpy(nb, &size, sizeof size);
-    c->now = c->now - old + size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return nb + 16;
-}
-
 /* pca and pca-coef weights (the PCA reads the imputed, oriented panel in
  * place): auto and 2 factors, every normalization, 1, 2 and 3 threads; the
  * lean run makes at least its imputation notes, then the PCA's. */
@@ -325,8 +278,8 @@ END_TEST
 
 START_TEST(test_pca_memory)
 {
-    counting_pca cnt = {0, 0};
-    cix_allocator al = {cp_malloc, cp_realloc, cp_free, &cnt};
+    cix_test_meter cnt = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&cnt);
     /* 100,000 rows: the product's block of rows is a small part of them */
     cix_panel *p = gen_panel(10000, 10, 40, 10, 31u, &al);
     size_t cells = cix_panel_nrows(p) * cix_panel_nindicators(p);
@@ -412,68 +365,10 @@ END_TEST
 
 /* ---- memory: the lean run holds no copy of the panel ---------------------- */
 
-typedef struct counting {
-    size_t now, peak;
-    long fail_at, calls; /* fail the fail_at-th allocation (-1: never) */
-} counting;
-
-/* Header in front of every block: its size (keeps 16-byte alignment). */
-#define HDR 16
-
-static void *c_malloc(void *ud, size_t size)
-{
-    counting *c = ud;
-    unsigned char *b;
-    if (c->fail_at >= 0 && c->calls++ == c->fail_at)
-        return NULL;
-    b = malloc(size + HDR);
-    if (!b)
-        return NULL;
-    memcpy(b, &size, sizeof size);
-    c->now += size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return b + HDR;
-}
-
-static void c_free(void *ud, void *ptr)
-{
-    counting *c = ud;
-    size_t size;
-    unsigned char *b;
-    if (!ptr)
-        return;
-    b = (unsigned char *)ptr - HDR;
-    memcpy(&size, b, sizeof size);
-    c->now -= size;
-    free(b);
-}
-
-static void *c_realloc(void *ud, void *ptr, size_t size)
-{
-    counting *c = ud;
-    unsigned char *b, *nb;
-    size_t old;
-    if (!ptr)
-        return c_malloc(ud, size);
-    if (c->fail_at >= 0 && c->calls++ == c->fail_at)
-        return NULL;
-    b = (unsigned char *)ptr - HDR;
-    memcpy(&old, b, sizeof old);
-    nb = realloc(b, size + HDR);
-    if (!nb)
-        return NULL;
-    memcpy(nb, &size, sizeof size);
-    c->now = c->now - old + size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return nb + HDR;
-}
-
 START_TEST(test_memory)
 {
-    counting cnt = {0, 0, -1, 0};
-    cix_allocator al = {c_malloc, c_realloc, c_free, &cnt};
+    cix_test_meter cnt = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&cnt);
     cix_panel *p = gen_panel(4000, 5, 40, 10, 13u, &al);
     size_t cells = cix_panel_nrows(p) * cix_panel_nindicators(p);
     size_t base = cnt.now;
@@ -502,8 +397,8 @@ END_TEST
 
 START_TEST(test_alloc_failures)
 {
-    counting cnt = {0, 0, -1, 0};
-    cix_allocator al = {c_malloc, c_realloc, c_free, &cnt};
+    cix_test_meter cnt = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&cnt);
     cix_panel *p = gen_panel(30, 4, 5, 50, 17u, &al);
     cix_options o;
     cix_result *ref = NULL;

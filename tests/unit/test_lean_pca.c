@@ -318,67 +318,10 @@ END_TEST
 
 /* ---- memory and allocation failures ---------------------------------------- */
 
-typedef struct counting {
-    size_t now, peak;
-    long fail_at, calls; /* fail the fail_at-th allocation (-1: never) */
-} counting;
-
-#define HDR 16
-
-static void *c_malloc(void *ud, size_t size)
-{
-    counting *c = ud;
-    unsigned char *b;
-    if (c->fail_at >= 0 && c->calls++ == c->fail_at)
-        return NULL;
-    b = malloc(size + HDR);
-    if (!b)
-        return NULL;
-    memcpy(b, &size, sizeof size);
-    c->now += size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return b + HDR;
-}
-
-static void c_free(void *ud, void *ptr)
-{
-    counting *c = ud;
-    size_t size;
-    unsigned char *b;
-    if (!ptr)
-        return;
-    b = (unsigned char *)ptr - HDR;
-    memcpy(&size, b, sizeof size);
-    c->now -= size;
-    free(b);
-}
-
-static void *c_realloc(void *ud, void *ptr, size_t size)
-{
-    counting *c = ud;
-    unsigned char *b, *nb;
-    size_t old;
-    if (!ptr)
-        return c_malloc(ud, size);
-    if (c->fail_at >= 0 && c->calls++ == c->fail_at)
-        return NULL;
-    b = (unsigned char *)ptr - HDR;
-    memcpy(&old, b, sizeof old);
-    nb = realloc(b, size + HDR);
-    if (!nb)
-        return NULL;
-    memcpy(nb, &size, sizeof size);
-    c->now = c->now - old + size;
-    if (c->now > c->peak)
-        c->peak = c->now;
-    return nb + HDR;
-}
-
 START_TEST(test_memory)
 {
-    counting cnt = {0, 0, -1, 0};
-    cix_allocator al = {c_malloc, c_realloc, c_free, &cnt};
+    cix_test_meter cnt = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&cnt);
     /* 100,000 rows: the product's block of rows is a small part of them */
     cix_panel *p = gen_panel(10000, 10, 40, 10, 13u, &al);
     size_t cells = cix_panel_nrows(p) * cix_panel_nindicators(p);
@@ -412,8 +355,8 @@ END_TEST
 
 START_TEST(test_alloc_failures)
 {
-    counting cnt = {0, 0, -1, 0};
-    cix_allocator al = {c_malloc, c_realloc, c_free, &cnt};
+    cix_test_meter cnt = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&cnt);
     cix_panel *p = gen_panel(30, 4, 5, 50, 17u, &al);
     cix_direction *dir = cost_every(5, 2);
     cix_options o;
