@@ -240,38 +240,12 @@ START_TEST(gamma_tail)
 }
 END_TEST
 
-typedef struct fail_state {
-    long count, fail_at;
-} fail_state;
-
-static void *f_malloc(void *ud, size_t n)
-{
-    fail_state *st = ud;
-    if (st->fail_at >= 0 && st->count++ == st->fail_at)
-        return NULL;
-    return malloc(n);
-}
-
-static void *f_realloc(void *ud, void *ptr, size_t n)
-{
-    fail_state *st = ud;
-    if (st->fail_at >= 0 && st->count++ == st->fail_at)
-        return NULL;
-    return realloc(ptr, n);
-}
-
-static void f_free(void *ud, void *ptr)
-{
-    (void)ud;
-    free(ptr);
-}
-
 /* Every allocation failure of the audit is CIX_ENOMEM with no handle. */
 START_TEST(allocation_failures)
 {
     oracle_set s;
-    fail_state fs = {0, -1};
-    cix_allocator al = {f_malloc, f_realloc, f_free, &fs};
+    cix_test_meter fs = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&fs);
     cix_panel *p;
     cix_options o;
     cix_error err;
@@ -291,7 +265,7 @@ START_TEST(allocation_failures)
     for (fails = 0;; fails++) {
         cix_audit *a = (cix_audit *)&fs;
         cix_status st;
-        fs.count = 0;
+        fs.calls = 0;
         fs.fail_at = fails;
         st = cix_audit_compute(p, &o, NULL, &a, &err);
         fs.fail_at = -1;

@@ -335,33 +335,6 @@ START_TEST(groups_handle)
 }
 END_TEST
 
-/* Allocator failing the Nth allocation once armed. */
-typedef struct fail_state {
-    long count, fail_at;
-} fail_state;
-
-static void *f_malloc(void *ud, size_t n)
-{
-    fail_state *st = ud;
-    if (st->fail_at >= 0 && st->count++ == st->fail_at)
-        return NULL;
-    return malloc(n);
-}
-
-static void *f_realloc(void *ud, void *ptr, size_t n)
-{
-    fail_state *st = ud;
-    if (st->fail_at >= 0 && st->count++ == st->fail_at)
-        return NULL;
-    return realloc(ptr, n);
-}
-
-static void f_free(void *ud, void *ptr)
-{
-    (void)ud;
-    free(ptr);
-}
-
 /* Every allocation failure of cix_pca_compute and of the pca, pca-coef and
  * critic weights is CIX_ENOMEM with no output (leaks are caught by the
  * sanitizer build). */
@@ -370,8 +343,8 @@ START_TEST(allocation_failures)
     static const cix_weighting ms[] = {CIX_WEIGHT_PCA, CIX_WEIGHT_PCA_COEF,
                                        CIX_WEIGHT_CRITIC, CIX_WEIGHT_SD, CIX_WEIGHT_CV};
     oracle_set s;
-    fail_state fs = {0, -1};
-    cix_allocator al = {f_malloc, f_realloc, f_free, &fs};
+    cix_test_meter fs = {0, 0, -1, 0};
+    cix_allocator al = cix_test_meter_allocator(&fs);
     cix_panel *p;
     cix_options o;
     cix_error err;
@@ -394,7 +367,7 @@ START_TEST(allocation_failures)
     for (fails = 0;; fails++) {
         cix_pca *a = (cix_pca *)&fs;
         cix_status st;
-        fs.count = 0;
+        fs.calls = 0;
         fs.fail_at = fails;
         st = cix_pca_compute(p, &o, &a, &err);
         fs.fail_at = -1;
@@ -411,7 +384,7 @@ START_TEST(allocation_failures)
         o.weighting = ms[k];
         for (fails = 0;; fails++) {
             cix_status st;
-            fs.count = 0;
+            fs.calls = 0;
             fs.fail_at = fails;
             st = cix_weights(p, &o, y, w, &err);
             fs.fail_at = -1;
