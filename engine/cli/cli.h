@@ -163,6 +163,11 @@ typedef struct cli_run {
     cli_buf reproduce;
 } cli_run;
 
+/* Appends the reading options in force and the input file to a reproduce
+ * command line (" --region-column R --year-column Y --delimiter D --na L
+ * FILE"); a failed allocation sets b->failed. */
+void cli_reproduce_input(cli_buf *b, const cli_run *run);
+
 /* Adds a panel file, or every *.csv file of a directory in name order
  * (batch.c). Returns an exit code. */
 int cli_add_input(cli_run *run, const char *path);

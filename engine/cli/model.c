@@ -126,10 +126,7 @@ static int build_reproduce_model(cli_run *run)
 {
     cli_buf *b = &run->reproduce;
     const cix_options *o = &run->opt;
-    size_t j;
-    cli_buf t;
 
-    cli_buf_init(&t);
     b->len = 0;
     cli_buf_puts(b, cli_run_command_name(run));
     if (run->fitted_file) {
@@ -170,29 +167,9 @@ static int build_reproduce_model(cli_run *run)
     }
     if (run->command == CLI_CMD_TARGETS && run->baseline_year != CIX_NO_YEAR)
         cli_buf_printf(b, " --baseline-year %ld", (long)run->baseline_year);
-    cli_buf_puts(b, " --region-column ");
-    cli_buf_shell_word(b, run->ropt.region_column);
-    cli_buf_puts(b, " --year-column ");
-    cli_buf_shell_word(b, run->ropt.year_column);
-    cli_buf_puts(b, " --delimiter ");
-    cli_buf_shell_word(b, cli_delimiter_name(run->ropt.delimiter));
-    cli_buf_puts(&t, "");
-    for (j = 0; j < run->ropt.n_na_strings; j++) {
-        if (j)
-            cli_buf_putc(&t, ',');
-        cli_buf_puts(&t, run->ropt.na_strings[j]);
-    }
-    cli_buf_puts(b, " --na ");
-    if (!t.failed)
-        cli_buf_shell_word(b, t.s);
-    cli_buf_puts(b, run->input[0] == '-' ? " -- " : " ");
-    cli_buf_shell_word(b, run->input);
-    {
-        int failed = t.failed || b->failed;
-        cli_buf_free(&t);
-        if (failed)
-            return nomem();
-    }
+    cli_reproduce_input(b, run);
+    if (b->failed)
+        return nomem();
     return CLI_EXIT_OK;
 }
 

@@ -220,6 +220,33 @@ static void reproduce_param(cli_buf *b, cli_buf *t, const char *option, const ch
         cli_buf_shell_word(b, t->s);
 }
 
+void cli_reproduce_input(cli_buf *b, const cli_run *run)
+{
+    cli_buf na;
+
+    cli_buf_puts(b, " --region-column ");
+    cli_buf_shell_word(b, run->ropt.region_column);
+    cli_buf_puts(b, " --year-column ");
+    cli_buf_shell_word(b, run->ropt.year_column);
+    cli_buf_puts(b, " --delimiter ");
+    cli_buf_shell_word(b, cli_delimiter_name(run->ropt.delimiter));
+    cli_buf_init(&na);
+    cli_buf_puts(&na, "");
+    for (size_t j = 0; j < run->ropt.n_na_strings; j++) {
+        if (j)
+            cli_buf_putc(&na, ',');
+        cli_buf_puts(&na, run->ropt.na_strings[j]);
+    }
+    cli_buf_puts(b, " --na ");
+    if (na.failed)
+        b->failed = 1;
+    else
+        cli_buf_shell_word(b, na.s);
+    cli_buf_free(&na);
+    cli_buf_puts(b, run->input[0] == '-' ? " -- " : " ");
+    cli_buf_shell_word(b, run->input);
+}
+
 static int build_reproduce(cli_run *run)
 {
     cli_buf *b = &run->reproduce;
@@ -353,24 +380,7 @@ static int build_reproduce(cli_run *run)
         if (!t.failed)
             cli_buf_shell_word(b, t.s);
     }
-    cli_buf_puts(b, " --region-column ");
-    cli_buf_shell_word(b, run->ropt.region_column);
-    cli_buf_puts(b, " --year-column ");
-    cli_buf_shell_word(b, run->ropt.year_column);
-    cli_buf_puts(b, " --delimiter ");
-    cli_buf_shell_word(b, cli_delimiter_name(run->ropt.delimiter));
-    t.len = 0;
-    cli_buf_puts(&t, "");
-    for (j = 0; j < run->ropt.n_na_strings; j++) {
-        if (j)
-            cli_buf_putc(&t, ',');
-        cli_buf_puts(&t, run->ropt.na_strings[j]);
-    }
-    cli_buf_puts(b, " --na ");
-    if (!t.failed)
-        cli_buf_shell_word(b, t.s);
-    cli_buf_puts(b, run->input[0] == '-' ? " -- " : " ");
-    cli_buf_shell_word(b, run->input);
+    cli_reproduce_input(b, run);
     {
         int failed = t.failed || b->failed;
         cli_buf_free(&t);
