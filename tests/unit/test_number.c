@@ -392,6 +392,42 @@ START_TEST(format_round_trips)
 }
 END_TEST
 
+/* The integer path of cix_format_double decides the digits and the
+ * round trip itself; these cases sit on its edges: powers of two (the gap
+ * below is half the gap above), exact ties at the 15th to 17th digit (ties
+ * to even), whole numbers around 10^15..10^18, the magnitudes where it hands
+ * over to printf (below ~1e-7, above ~1e21) and data-like values. */
+START_TEST(format_edges_of_the_exact_path)
+{
+    for (int k = -90; k <= 90; k++) {
+        double x = ldexp(1.0, k);
+        check_format(x);
+        check_format(nextafter(x, 0.0));
+        check_format(nextafter(x, INFINITY));
+        check_format(3 * x);
+        check_format(pow(10.0, k / 3.0));
+    }
+    for (int k = -30; k <= 30; k++) {
+        double x = pow(10.0, k);
+        check_format(x);
+        check_format(nextafter(x, 0.0));
+        check_format(nextafter(x, INFINITY));
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint64_t t = rnd() % (UINT64_C(1) << 53);
+        check_format((double)t / 2); /* ties at the 16th/17th digit */
+        check_format((double)t / 8);
+        check_format((double)(t >> 3) / 1024);
+        check_format(ldexp((double)(t | 1), -(int)(rnd() % 80)));
+        check_format((double)(rnd() % UINT64_C(100000000000000000)) * 10);
+        check_format((double)(rnd() % UINT64_C(1000000000000000000)));
+        check_format((double)(rnd() >> 11) / 9007199254740992.0 * 100); /* scores */
+        check_format(from_bits((rnd() & UINT64_C(0x800FFFFFFFFFFFFF)) |
+                               ((uint64_t)(1023 - 75 + rnd() % 150) << 52)));
+    }
+}
+END_TEST
+
 START_TEST(locale_with_decimal_comma)
 {
     char buf[CIX_DOUBLE_BUFSIZE], probe[16];
@@ -453,6 +489,7 @@ static Suite *number_suite(void)
     tcase_add_test(tc, parse_product_boundaries);
     tcase_add_test(tc, format_known_values);
     tcase_add_test(tc, format_round_trips);
+    tcase_add_test(tc, format_edges_of_the_exact_path);
     tcase_add_test(tc, locale_with_decimal_comma);
     suite_add_tcase(s, tc);
     return s;

@@ -32,13 +32,19 @@
  * more than 767 significant digits, so the shortened text lies on the same
  * side of every midpoint as the original.
  *
- * Printing. printf's "%.Ne" is used for the digits (the only locale-dependent
- * part of its output is the decimal point, which is skipped), and the text
- * is laid out as "%.Ng" does in the C locale. N = 15, 16, 17 is tried in turn
- * and the first text that reads back to the same bits is kept: when a text of
- * at most 15 digits reads back to x, "%.15g" finds it, so the result is the
+ * Printing. The text is what "%.Ng" prints in the C locale for the first
+ * N = 15, 16, 17 whose text reads back to the same bits: when a text of at
+ * most 15 digits reads back to x, "%.15g" finds it, so the result is the
  * shortest. Subnormal numbers carry fewer significant bits; for them every N
- * from 1 to 17 is tried.
+ * from 1 to 17 is tried. Whole numbers below 10^15 are printed directly.
+ * For the magnitudes of ordinary data (about 1e-7 to 1e21) the digits and
+ * the read-back test are computed exactly with 128-bit integers
+ * (shortest_exact: x x 10^p split into an integer and a remainder, the
+ * rounding and the distance to x compared with the ulp); elsewhere printf's
+ * "%.Ne" gives the digits (the only locale-dependent part of its output is
+ * the decimal point, which is skipped) and cix_parse_double checks the
+ * read-back. Both give the same text; tests/unit/test_number.c compares
+ * them with printf and strtod.
  */
 #include <errno.h>
 #include <float.h>
@@ -466,6 +472,169 @@ static int e_digits(double x, int prec, char *digits, int *exp10)
     return 0;
 }
 
+#ifdef __SIZEOF_INT128__
+/* 10^k, k = 0..19 */
+static const uint64_t pow10_u64[20] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+    UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)};
+
+/* 10^k as a 128-bit integer, k = 0..38 */
+static u128 pow10_wide(int k)
+{
+    return k < 20 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
+}
+
+/*
+ * x = m x 2^e scaled by 10^p, exactly: x x 10^p = q + r / den with
+ * 0 <= r < den, and w = 2^e x 10^p x den, the distance between x and its
+ * neighbouring doubles (one ulp) in the same units as r; w = 0 stands for
+ * "more than any r" (x x 10^p is then an integer and so is the ulp).
+ * Returns -1 when the operands do not fit in 128 bits.
+ */
+typedef struct scaled {
+    u128 q, r, den, w;
+} scaled;
+
+static int scale_exact(uint64_t m, int e, int p, scaled *s)
+{
+    if (p >= 0) {
+        u128 a;
+        if (p > 22) /* m < 2^53, 10^22 < 2^74: the product stays below 2^127 */
+            return -1;
+        a = (u128)m * pow10_wide(p);
+        if (e >= 0) {
+            if (e > 10) /* only with a wrong magnitude estimate */
+                return -1;
+            s->q = a << e;
+            s->r = 0;
+            s->den = 1;
+            s->w = 0;
+            return 0;
+        }
+        if (-e >= 127)
+            return -1;
+        s->q = a >> -e;
+        s->den = (u128)1 << -e;
+        s->r = a - (s->q << -e);
+        s->w = pow10_wide(p);
+    } else {
+        u128 d;
+        if (-p > 19)
+            return -1;
+        d = pow10_wide(-p);
+        if (e >= 0) {
+            u128 b;
+            if (e > 74)
+                return -1;
+            b = (u128)m << e;
+            s->q = b / d;
+            s->r = b - s->q * d;
+            s->den = d;
+            s->w = (u128)1 << e;
+        } else {
+            if (-e >= 64) /* d x 2^-e < 2^128 */
+                return -1;
+            s->den = d << -e;
+            s->q = (u128)m / s->den;
+            s->r = (u128)m - s->q * s->den;
+            s->w = 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The shortest of the texts "%.15e", "%.16e", "%.17e" would give (digits
+ * rounded to nearest, ties to even, on the exact binary value, as glibc's
+ * printf rounds) that reads back to x > 0, x normal: its precision, digits
+ * and decimal exponent. Whether a text reads back is decided exactly: its
+ * value must lie within half an ulp of x (a quarter below x when x is a
+ * power of two, the gap below being half as wide), the bounds included
+ * when x's significand is even (strtod's ties-to-even then picks x).
+ * All in 128-bit integers; returns 0, or -1 when x's magnitude is beyond
+ * their reach (the caller then asks printf).
+ */
+static int shortest_exact(double x, char *digits, int *prec_out, int *exp10)
+{
+    uint64_t bits, m;
+    int e, k, prec;
+    scaled s;
+
+    memcpy(&bits, &x, sizeof bits);
+    if ((bits >> 52) == 0 || (bits >> 52) >= 0x7FF)
+        return -1;
+    m = (bits & UINT64_C(0x000FFFFFFFFFFFFF)) | (UINT64_C(1) << 52);
+    e = (int)(bits >> 52) - 1075;
+    /* x in [2^(e+52), 2^(e+53)): k = floor(log10 x) is this estimate or one more */
+    k = (int)floor((e + 52) * 0.30102999566398120);
+    for (prec = 15; prec <= 17; prec++) {
+        u128 lo = pow10_u64[prec - 1], hi = pow10_u64[prec], q, up, down;
+        int tries, even = (m & 1) == 0, ok;
+        for (tries = 0;; tries++) {
+            if (tries == 3 || scale_exact(m, e, prec - 1 - k, &s) != 0)
+                return -1;
+            if (s.q >= hi)
+                k++;
+            else if (s.q < lo)
+                k--;
+            else
+                break;
+        }
+        /* round to nearest, ties to even: 2r against den */
+        q = s.q;
+        if (2 * s.r > s.den || (2 * s.r == s.den && (q & 1)))
+            q++;
+        /* distance to x times 2 (in units of 1/den) against one ulp */
+        if (q == s.q) {
+            down = 2 * s.r;
+            ok = s.w == 0 || (m == (UINT64_C(1) << 52) ? 2 * down < s.w || (even && 2 * down == s.w)
+                                                       : down < s.w || (even && down == s.w));
+        } else {
+            up = 2 * (s.den - s.r);
+            ok = s.w == 0 || up < s.w || (even && up == s.w);
+        }
+        if (!ok)
+            continue;
+        if (q == hi) {
+            q = lo;
+            k++;
+        }
+        {
+            /* q < 10^17: two halves of at most 9 and 8 digits, two digits a step */
+            static const char pairs[201] =
+                "00010203040506070809101112131415161718192021222324"
+                "25262728293031323334353637383940414243444546474849"
+                "50515253545556575859606162636465666768697071727374"
+                "75767778798081828384858687888990919293949596979899";
+            uint64_t d = (uint64_t)q;
+            uint32_t parts[2] = {(uint32_t)(d / 100000000u), (uint32_t)(d % 100000000u)};
+            char t[18];
+            for (int h = 0; h < 2; h++) {
+                uint32_t v = parts[h];
+                char *o = t + (h ? 10 : 2);
+                for (int i = 3; i >= 0; i--) {
+                    memcpy(o + 2 * i, pairs + 2 * (v % 100), 2);
+                    v /= 100;
+                }
+                if (!h) { /* the high half has a ninth digit */
+                    t[0] = '0';
+                    t[1] = (char)('0' + (int)v);
+                }
+            }
+            memcpy(digits, t + 18 - prec, (size_t)prec);
+        }
+        *prec_out = prec;
+        *exp10 = k;
+        return 0;
+    }
+    return -1; /* cannot happen: 17 digits always read back */
+}
+#endif
+
 /* Lays out digits/exponent like "%.{prec}g" in the C locale. */
 static size_t g_layout(int neg, const char *digits, int prec, int x, char *buf)
 {
@@ -525,6 +694,30 @@ size_t cix_format_double(double x, char buf[CIX_DOUBLE_BUFSIZE])
         strcpy(buf, neg ? "-0" : "0");
         return neg ? 2 : 1;
     }
+    if (ax < 1e15 && ax == floor(ax)) {
+        /* a whole number of at most 15 digits: "%.15g" prints its digits */
+        char t[16];
+        uint64_t u = (uint64_t)ax;
+        size_t k = sizeof t;
+        do {
+            t[--k] = (char)('0' + (int)(u % 10));
+            u /= 10;
+        } while (u);
+        if (neg)
+            buf[n++] = '-';
+        memcpy(buf + n, t + k, sizeof t - k);
+        n += sizeof t - k;
+        buf[n] = '\0';
+        return n;
+    }
+#ifdef __SIZEOF_INT128__
+    {
+        char digits[17];
+        int prec, e;
+        if (shortest_exact(ax, digits, &prec, &e) == 0)
+            return g_layout(neg, digits, prec, e, buf);
+    }
+#endif
     lo = ax < DBL_MIN ? 1 : 15;
     hi = 17;
     for (int prec = lo; prec <= hi; prec++) {
