@@ -71,6 +71,55 @@ static int out_cmp(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/*
+ * The same order without a comparison sort when every rank is a whole
+ * number in 1..(rows of its year), as ties min or dense give: rows are
+ * counted into one slot per (year, rank) and laid out in input order within
+ * a slot, which is the order out_cmp gives. Returns 0 when it could not
+ * (the caller then sorts).
+ */
+static int order_by_counting(const int32_t *year, const double *rank, size_t n, size_t *rows)
+{
+    int32_t ylo = INT32_MAX, yhi = INT32_MIN;
+    size_t *off = NULL, *slot = NULL, ny;
+    int ok = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (year[i] < ylo)
+            ylo = year[i];
+        if (year[i] > yhi)
+            yhi = year[i];
+    }
+    if (n == 0 || (int64_t)yhi - ylo > 100000)
+        return 0;
+    ny = (size_t)((int64_t)yhi - ylo + 1);
+    off = calloc(ny + 1, sizeof *off);
+    slot = calloc(n + 1, sizeof *slot);
+    if (!off || !slot)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        off[year[i] - ylo + 1]++;
+    for (size_t y = 0; y < ny; y++)
+        off[y + 1] += off[y];
+    /* slot of (year, rank) = first row of the year + rank - 1 */
+    for (size_t i = 0; i < n; i++) {
+        size_t y = (size_t)(year[i] - ylo), cnt = off[y + 1] - off[y];
+        double r = rank[i];
+        if (!(r >= 1 && r <= (double)cnt && r == floor(r)))
+            goto done;
+        slot[off[y] + (size_t)r]++; /* counts shifted by one for the prefix sum */
+    }
+    for (size_t k = 0; k < n; k++)
+        slot[k + 1] += slot[k];
+    for (size_t i = 0; i < n; i++)
+        rows[slot[off[year[i] - ylo] + (size_t)rank[i] - 1]++] = i;
+    ok = 1;
+done:
+    free(off);
+    free(slot);
+    return ok;
+}
+
 /* A growing output buffer flushed to a FILE in 1 MiB pieces. */
 typedef struct obuf {
     char *b;
@@ -100,6 +149,29 @@ static void ob_num(obuf *o, double x)
     char t[CIX_DOUBLE_BUFSIZE];
     ob_put(o, t, cix_format_double(x, t));
 }
+
+static void ob_int(obuf *o, long v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        t[--i] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        t[--i] = '-';
+    ob_put(o, t + i, sizeof t - i);
+}
+
+/* One output line, gathered before it is formatted. */
+typedef struct out_line {
+    const char *region;
+    double score, rank, change;
+    int32_t year;
+} out_line;
+
+#define OUT_BLOCK 4096
 
 static void ob_region(obuf *o, const char *s)
 {
@@ -215,31 +287,52 @@ int main(int argc, char **argv)
         const double *ch = cix_result_rank_change(res);
         FILE *f = fopen(scores_path ? scores_path : "/dev/null", "wb");
         obuf ob = {NULL, 0, 1u << 20, f};
-        char yb[16];
-        if (!f || !(ob.b = malloc(ob.cap))) {
+        size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+        out_line *blk = malloc(OUT_BLOCK * sizeof *blk);
+        if (!f || !rows || !blk || !(ob.b = malloc(ob.cap))) {
             fprintf(stderr, "cix-bench-stages: cannot write '%s'\n", scores_path);
             return 1;
         }
-        for (size_t i = 0; i < n; i++) {
-            ord[i].year = grp[i];
-            ord[i].rank = ra[i];
-            ord[i].row = i;
+        if (!order_by_counting(grp, ra, n, rows)) {
+            for (size_t i = 0; i < n; i++) {
+                ord[i].year = grp[i];
+                ord[i].rank = ra[i];
+                ord[i].row = i;
+            }
+            qsort(ord, n, sizeof *ord, out_cmp);
+            for (size_t k = 0; k < n; k++)
+                rows[k] = ord[k].row;
         }
-        qsort(ord, n, sizeof *ord, out_cmp);
         ob_put(&ob, "region,year,score,rank,rank_change\n", 35);
-        for (size_t k = 0; k < n; k++) {
-            size_t i = ord[k].row;
-            ob_region(&ob, cix_panel_row_region(p, i));
-            ob_put(&ob, yb, (size_t)snprintf(yb, sizeof yb, ",%ld,", (long)grp[i]));
-            ob_num(&ob, sc[i]);
-            ob_put(&ob, ",", 1);
-            ob_num(&ob, ra[i]);
-            ob_put(&ob, ",", 1);
-            ob_num(&ob, ch[i]);
-            ob_put(&ob, "\n", 1);
+        /* rows in output order are scattered over the arrays: gather a block
+         * first (independent loads overlap), then format it */
+        for (size_t k0 = 0; k0 < n; k0 += OUT_BLOCK) {
+            size_t nb = n - k0 < OUT_BLOCK ? n - k0 : OUT_BLOCK;
+            for (size_t b = 0; b < nb; b++) {
+                size_t i = rows[k0 + b];
+                blk[b].region = cix_panel_row_region(p, i);
+                blk[b].year = grp[i];
+                blk[b].score = sc[i];
+                blk[b].rank = ra[i];
+                blk[b].change = ch[i];
+            }
+            for (size_t b = 0; b < nb; b++) {
+                ob_region(&ob, blk[b].region);
+                ob_put(&ob, ",", 1);
+                ob_int(&ob, blk[b].year);
+                ob_put(&ob, ",", 1);
+                ob_num(&ob, blk[b].score);
+                ob_put(&ob, ",", 1);
+                ob_num(&ob, blk[b].rank);
+                ob_put(&ob, ",", 1);
+                ob_num(&ob, blk[b].change);
+                ob_put(&ob, "\n", 1);
+            }
         }
         ob_flush(&ob);
         free(ob.b);
+        free(rows);
+        free(blk);
         if (fclose(f) != 0) {
             fprintf(stderr, "cix-bench-stages: write error: %s\n", strerror(errno));
             return 1;
