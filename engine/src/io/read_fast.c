@@ -50,7 +50,7 @@
 #define NOMEM 2 /* out of memory */
 
 #define MAX_THREADS 16
-#define BLOCK ((size_t)4 << 20)             /* bytes per pread */
+#define BLOCK ((size_t)1 << 20)             /* bytes per pread */
 #define AUTO_BYTES_PER_THREAD ((uint64_t)1 << 20)
 #define NO_REGION UINT32_MAX
 
