@@ -368,6 +368,11 @@ void cli_audit_explain(cli_buf *b, const cli_run *run, const cix_audit *a, size_
 /* Rows in output order: year, then rank, then input order. NULL when out
  * of memory. */
 size_t *cli_score_order(const cli_view *v);
+/* The CSV scores (--format csv) of the rows in order ord, after the comment
+ * line and, when header is 1, the header line (scorecsv.c). Returns an exit
+ * code (CLI_EXIT_NOMEM); write errors are left in fp's error flag. */
+int cli_write_scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const size_t *ord,
+                         int header);
 /* Model runs (modelout.c): the node weights as JSON ("weights" member) and
  * as a table, and the notes ("notes" member, with a leading ",\n"). */
 void cli_model_weights_json(FILE *fp, const cli_view *v);

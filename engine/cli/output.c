@@ -819,23 +819,106 @@ static int order_cmp(const void *pa, const void *pb)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
+/* The order of order_cmp by a counting sort, O(n), when every rank is a
+ * whole number from 1 to the number of rows of its year (ties min or
+ * dense): one bucket per (year, rank) and one per year for the missing
+ * ranks, filled in input order. Returns 0, or 1 when some rank does not
+ * fit (the caller sorts by comparison), or -1 when out of memory. */
+static int order_counting(const cli_view *v, size_t *rows)
+{
+    const cix_panel *p = v->panel;
+    size_t n = v->n, ny = cix_panel_has_year(p) ? cix_panel_nyears(p) : 0, i, y;
+    size_t *rows_of = NULL, *base = NULL, *at = NULL, *bucket = NULL, nb;
+    int32_t *years = NULL;
+    int rc = -1;
+
+    if (ny == 0)
+        ny = 1; /* a cross-section: one group */
+    if (!v->year_index)
+        return 1;
+    rows_of = calloc(ny, sizeof *rows_of);
+    base = malloc(ny * sizeof *base);
+    years = malloc(ny * sizeof *years);
+    if (!rows_of || !base || !years)
+        goto cleanup;
+    for (y = 0; y < ny; y++)
+        years[y] = cix_panel_has_year(p) ? cix_panel_year_at(p, y) : 0;
+    /* the view's year index must be the position of the row's year */
+    for (i = 0; i < n; i++) {
+        size_t k = v->year_index[i];
+        int32_t yr = cix_panel_has_year(p) ? cix_panel_row_year(p, i) : 0;
+        if (k >= ny || years[k] != yr) {
+            rc = 1;
+            goto cleanup;
+        }
+        rows_of[k]++;
+    }
+    for (i = 0; i < n; i++) {
+        double r = v->rank[i];
+        if (!isnan(r) && !(r >= 1 && r <= (double)rows_of[v->year_index[i]] && r == floor(r))) {
+            rc = 1;
+            goto cleanup;
+        }
+    }
+    /* buckets: per year, ranks 1..rows, then the missing ranks */
+    nb = 0;
+    for (y = 0; y < ny; y++) {
+        base[y] = nb;
+        nb += rows_of[y] + 1;
+    }
+    bucket = malloc(n * sizeof *bucket);
+    at = calloc(nb + 1, sizeof *at);
+    if ((n && !bucket) || !at)
+        goto cleanup;
+    for (i = 0; i < n; i++) {
+        size_t k = v->year_index[i];
+        double r = v->rank[i];
+        bucket[i] = base[k] + (isnan(r) ? rows_of[k] : (size_t)r - 1);
+        at[bucket[i] + 1]++;
+    }
+    for (i = 0; i < nb; i++)
+        at[i + 1] += at[i];
+    for (i = 0; i < n; i++)
+        rows[at[bucket[i]]++] = i;
+    rc = 0;
+
+cleanup:
+    free(rows_of);
+    free(base);
+    free(years);
+    free(bucket);
+    free(at);
+    return rc;
+}
+
 size_t *cli_score_order(const cli_view *v)
 {
     size_t n = v->n, i;
-    order_item *it = malloc((n ? n : 1) * sizeof *it);
-    size_t *rows;
-    if (!it)
+    order_item *it;
+    size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    int rc;
+    if (!rows)
         return NULL;
+    rc = order_counting(v, rows);
+    if (rc == 0)
+        return rows;
+    if (rc < 0) {
+        free(rows);
+        return NULL;
+    }
+    it = malloc((n ? n : 1) * sizeof *it);
+    if (!it) {
+        free(rows);
+        return NULL;
+    }
     for (i = 0; i < n; i++) {
         it[i].year = cix_panel_has_year(v->panel) ? cix_panel_row_year(v->panel, i) : 0;
         it[i].rank = v->rank[i];
         it[i].row = i;
     }
     qsort(it, n, sizeof *it, order_cmp);
-    rows = malloc((n ? n : 1) * sizeof *rows);
-    if (rows)
-        for (i = 0; i < n; i++)
-            rows[i] = it[i].row;
+    for (i = 0; i < n; i++)
+        rows[i] = it[i].row;
     free(it);
     return rows;
 }
@@ -853,61 +936,6 @@ static void file_field(FILE *fp, const cli_run *run)
 static int write_header(const cli_run *run)
 {
     return !run->concat || run->file_index == 0;
-}
-
-static void scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const size_t *ord)
-{
-    size_t n = v->n, i, k;
-    /* concatenated files share one header: the year column always */
-    int has_year = cix_panel_has_year(v->panel) || run->concat;
-    char t[CIX_DOUBLE_BUFSIZE];
-
-    cli_comment_line(fp, run);
-    if (write_header(run)) {
-        if (run->concat)
-            fputs("file,", fp);
-        fputs(has_year ? "region,year,score,rank,rank_change" : "region,score,rank", fp);
-        if (cli_view_explains(v, run))
-            fputs(",help_1,help_2,help_3,hurt_1,hurt_2,hurt_3", fp);
-        for (k = 0; k < v->nagg; k++) {
-            fputc(',', fp);
-            cli_csv_field(fp, cix_model_node_code(v->model, v->agg_node[k]));
-        }
-        fputc('\n', fp);
-    }
-    for (i = 0; i < n; i++) {
-        size_t r = ord[i];
-        double rk = v->rank[r];
-        file_field(fp, run);
-        cli_csv_field(fp, cix_panel_row_region(v->panel, r));
-        if (has_year) {
-            fputc(',', fp);
-            if (cix_panel_has_year(v->panel))
-                put_int(fp, cix_panel_row_year(v->panel, r));
-        }
-        fputc(',', fp);
-        fwrite(t, 1, cix_format_double(v->score[r], t), fp);
-        fputc(',', fp);
-        if (!isnan(rk))
-            put_rank(fp, rk);
-        if (has_year) {
-            fputc(',', fp);
-            if (v->change && !isnan(v->change[r]))
-                put_rank(fp, v->change[r]);
-        }
-        for (k = 0; cli_view_explains(v, run) && k < 2 * CLI_NHELP; k++) {
-            size_t j = k < CLI_NHELP ? v->help[r * CLI_NHELP + k]
-                                     : v->hurt[r * CLI_NHELP + k - CLI_NHELP];
-            fputc(',', fp);
-            if (j != (size_t)-1)
-                cli_csv_field(fp, v->ind_name[j]);
-        }
-        for (k = 0; k < v->nagg; k++) {
-            fputc(',', fp);
-            cli_put_double(fp, v->agg_score[k][r]);
-        }
-        fputc('\n', fp);
-    }
 }
 
 static void json_help_list(FILE *fp, const cli_view *v, const size_t *idx, const double *val)
@@ -1280,7 +1308,7 @@ int cli_write_scores(FILE *fp, const cli_run *run, const cli_view *v)
         rc = scores_csv_wide(fp, run, v);
         break;
     default:
-        scores_csv(fp, run, v, ord);
+        rc = cli_write_scores_csv(fp, run, v, ord, write_header(run));
         break;
     }
     free(ord);
