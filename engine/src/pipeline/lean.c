@@ -27,6 +27,15 @@
 
 #include "../internal.h"
 
+/* The loops that carry a compensated sum are kept out of line: inlined
+ * next to a call, the compiler keeps the sum in memory, which puts a store
+ * and a load on the chain of additions. */
+#if defined(__GNUC__)
+#  define LEAN_NOINLINE __attribute__((noinline))
+#else
+#  define LEAN_NOINLINE
+#endif
+
 /* Rows of a piece of the score pass. */
 #define ROW_PIECE ((size_t)4096)
 
@@ -248,6 +257,197 @@ static int spread_d(const lean *L, const double *col, double *t, double *mean, d
     return 0;
 }
 
+/* cix_i_ksum_add on a sum and compensation held in locals (registers). */
+static inline void ksum_step(double *s, double *c, double v)
+{
+    double t = *s + v;
+    if (fabs(*s) >= fabs(v))
+        *c += (*s - t) + v;
+    else
+        *c += (v - t) + *s;
+    *s = t;
+}
+
+/* 1 when a and b are zeros of different signs (equal, different bits). */
+static int zero_signs_differ(double a, double b)
+{
+    return a == 0 && b == 0 && signbit(a) != signbit(b);
+}
+
+/* column_stats for min-max, in one pass over the column: the missing count,
+ * the sum of the present values in row order (the imputation mean) and the
+ * extremes of the present values. The extremes of the imputed column are
+ * those of the present values and the imputation value: the running
+ * `v < lo` of column_stats keeps the first of equal values, which matters
+ * only for zeros of both signs, and then column_stats runs as it is.
+ * (The mean of the imputed column is not needed for min-max.) */
+LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lcol *c)
+{
+    const cix_options *o = L->o;
+    size_t n = L->n, missing = 0, k;
+    double lo = INFINITY, hi = -INFINITY, s = 0.0, comp = 0.0;
+
+    for (size_t r = 0; r < n; r++) {
+        double v = x[r];
+        if (isnan(v)) {
+            missing++;
+            continue;
+        }
+        ksum_step(&s, &comp, v);
+        if (v < lo)
+            lo = v;
+        if (v > hi)
+            hi = v;
+    }
+    c->missing = missing;
+    c->imp = NAN;
+    k = n - missing;
+    if (missing && o->impute == CIX_IMPUTE_MEAN) {
+        double f;
+        if (k == 0)
+            return 1;
+        f = c->imp = (s + comp) / (double)k;
+        if (zero_signs_differ(f, lo) || zero_signs_differ(f, hi))
+            return column_stats(L, x, c);
+        if (f < lo)
+            lo = f;
+        if (f > hi)
+            hi = f;
+        k = n;
+    }
+    if (k == 0)
+        return 1;
+    c->cnt = k;
+    c->min = lo;
+    c->max = hi;
+    return !(c->max > c->min);
+}
+
+/* Rows of the blocks the entropy passes compute at once. */
+#define ZBLOCK 512
+
+/* The shifted min-max values z = a + (1 - a) (y + shift) of rows [0, m) of
+ * x (y as norm_value gives it, a missing cell taken as f) by the operations
+ * of norm_value and entropy_d, in a loop the compiler vectorizes; NaN where
+ * y is. An infinite y gives an infinite z. */
+static void shifted_block(const lean *L, const lcol *c, const double *x, size_t m,
+                          double *restrict zb)
+{
+    const cix_options *o = L->o;
+    double shift = o->entropy_shift, a = o->entropy_smooth, b = 1.0 - a;
+    double rlo = o->range_lo, span = o->range_hi - o->range_lo;
+    double mn = c->min, mx = c->max, dm = mx - mn, f = c->imp;
+    if (c->cost) {
+        for (size_t i = 0; i < m; i++) {
+            double v = isnan(x[i]) ? f : x[i];
+            zb[i] = a + b * ((rlo + span * ((mx - v) / dm)) + shift);
+        }
+    } else {
+        for (size_t i = 0; i < m; i++) {
+            double v = isnan(x[i]) ? f : x[i];
+            zb[i] = a + b * ((rlo + span * ((v - mn) / dm)) + shift);
+        }
+    }
+}
+
+/* The running sums of entropy_minmax (as cix_i_sum: Neumaier, row order,
+ * NaN skipped). */
+typedef struct zsum {
+    double s;      /* (s and c not side by side: stored together, the */
+    size_t cnt;    /* compiler would pack them in one register, which */
+    double c;      /* lengthens the chain of additions) */
+    int varies;
+    double z0;
+} zsum;
+
+/* Adds the shifted values zb[0..m) to *a (entropy_d's first pass and the
+ * sum of cix_i_sum); 1 when one is infinite or negative. Locals in the
+ * loop, so that the sums stay in registers. */
+LEAN_NOINLINE static int zsum_block(const double *zb, size_t m, zsum *a)
+{
+    double s = a->s, c = a->c, z0 = a->z0;
+    size_t cnt = a->cnt;
+    int varies = a->varies, bad = 0;
+    for (size_t i = 0; i < m; i++) {
+        double z = zb[i];
+        if (!(z >= 0 && z < INFINITY)) {
+            if (isnan(z))
+                continue;
+            bad = 1;
+            break;
+        }
+        if (cnt == 0)
+            z0 = z;
+        varies |= z != z0;
+        ksum_step(&s, &c, z);
+        cnt++;
+    }
+    a->s = s;
+    a->c = c;
+    a->z0 = z0;
+    a->cnt = cnt;
+    a->varies = varies;
+    return bad;
+}
+
+/* Adds the present values of q[0..m) to *a (cix_i_sum). */
+LEAN_NOINLINE static void qsum_block(const double *q, size_t m, zsum *a)
+{
+    double s = a->s, c = a->c;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(q[i]))
+            ksum_step(&s, &c, q[i]);
+    a->s = s;
+    a->c = c;
+}
+
+/* entropy_d of the min-max column of x, without storing it: one pass for
+ * the checks and the sum of the shifted values z, one for the p ln p; the
+ * z of a block of rows computed at once, again in the second pass by the
+ * same operations, and summed in row order as cix_i_sum does. entropy_d
+ * fails on an infinite y (then z is infinite) or a negative z, or through
+ * the sum on an infinite z: here any infinite or negative z fails. */
+static int entropy_minmax(const lean *L, const double *x, const lcol *c, double *d)
+{
+    size_t n = L->n;
+    double zb[ZBLOCK], sum, e;
+    zsum a = {0.0, 0, 0.0, 0, 0.0};
+
+    for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
+        size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
+        shifted_block(L, c, x + r0, m, zb);
+        if (zsum_block(zb, m, &a))
+            return 1;
+    }
+    sum = a.s + a.c;
+    if (a.cnt < 2 || sum == 0 || !isfinite(sum))
+        return 1;
+    if (!a.varies) { /* the least z equals the greatest */
+        *d = 0.0;
+        return 0;
+    }
+    a.s = a.c = 0.0;
+    for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
+        size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
+        shifted_block(L, c, x + r0, m, zb);
+        for (size_t i = 0; i < m; i++)
+            zb[i] = zb[i] / sum;
+        for (size_t i = 0; i < m; i++) {
+            double pr = zb[i];
+            if (pr > 0)
+                zb[i] = pr * log(pr);
+            else if (!isnan(pr))
+                zb[i] = 0.0;
+        }
+        qsum_block(zb, m, &a);
+    }
+    e = -(a.s + a.c) / log((double)a.cnt);
+    *d = 1.0 - e;
+    if (*d < 0)
+        *d = 0.0;
+    return 0;
+}
+
 static int column_pass(const lean *L, size_t j, double *b1, double *b2)
 {
     const cix_options *o = L->o;
@@ -256,8 +456,14 @@ static int column_pass(const lean *L, size_t j, double *b1, double *b2)
     size_t n = L->n;
 
     c->cost = o->directions && o->directions[j].kind == CIX_DIR_COST;
-    if (column_stats(L, x, c))
+    if (o->normalization == CIX_NORM_MINMAX) {
+        if (column_stats_minmax(L, x, c))
+            return 1;
+        if (o->weighting == CIX_WEIGHT_ENTROPY)
+            return entropy_minmax(L, x, c, &c->d);
+    } else if (column_stats(L, x, c)) {
         return 1;
+    }
     switch (o->weighting) {
     case CIX_WEIGHT_ENTROPY:
         for (size_t r = 0; r < n; r++)
@@ -318,6 +524,55 @@ static int score_rows(const lean *L, size_t r0, size_t r1)
     return 0;
 }
 
+/* score_rows for min-max: the same operations in loops over the rows the
+ * compiler vectorizes. A missing y makes the score NaN, as can an overflow;
+ * a piece with a NaN score runs again through score_rows, which tells
+ * them apart. */
+static int score_rows_minmax(const lean *L, size_t r0, size_t r1)
+{
+    const cix_options *o = L->o;
+    double rlo = o->range_lo, span = o->range_hi - o->range_lo;
+    double *restrict S = L->s + r0, *restrict C = L->c + r0;
+    size_t m = r1 - r0;
+    int nan = 0;
+
+    for (size_t i = 0; i < m; i++)
+        S[i] = C[i] = 0.0;
+    for (size_t j = 0; j < L->J; j++) {
+        const double *x = cix_panel_column_const(L->p, j) + r0;
+        const lcol *c = &L->col[j];
+        double wj = L->w[j], mn = c->min, mx = c->max, dm = mx - mn, f = c->imp;
+        if (wj == 0.0) {
+            for (size_t i = 0; i < m; i++) {
+                double s = S[i], t = s + 0.0;
+                C[i] += (s - t) + 0.0;
+                S[i] = t;
+            }
+        } else if (c->cost) {
+            for (size_t i = 0; i < m; i++) {
+                double v = isnan(x[i]) ? f : x[i];
+                double w = wj * (rlo + span * ((mx - v) / dm)), s = S[i], t = s + w;
+                double hi = fabs(s) >= fabs(w) ? s : w, lo = fabs(s) >= fabs(w) ? w : s;
+                C[i] += (hi - t) + lo; /* cix_i_ksum_add */
+                S[i] = t;
+            }
+        } else {
+            for (size_t i = 0; i < m; i++) {
+                double v = isnan(x[i]) ? f : x[i];
+                double w = wj * (rlo + span * ((v - mn) / dm)), s = S[i], t = s + w;
+                double hi = fabs(s) >= fabs(w) ? s : w, lo = fabs(s) >= fabs(w) ? w : s;
+                C[i] += (hi - t) + lo; /* cix_i_ksum_add */
+                S[i] = t;
+            }
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        S[i] = S[i] + C[i];
+        nan |= isnan(S[i]);
+    }
+    return nan ? score_rows(L, r0, r1) : 0;
+}
+
 static void rows_worker(void *arg, int t, int nt)
 {
     lean *L = arg;
@@ -328,7 +583,9 @@ static void rows_worker(void *arg, int t, int nt)
     for (size_t k = npieces * (size_t)t / (size_t)nt;
          k < npieces * ((size_t)t + 1) / (size_t)nt && !L->row_bad[t]; k++) {
         size_t r0 = k * ROW_PIECE, r1 = r0 + ROW_PIECE < L->n ? r0 + ROW_PIECE : L->n;
-        L->row_bad[t] = score_rows(L, r0, r1);
+        L->row_bad[t] = L->o->normalization == CIX_NORM_MINMAX
+                            ? score_rows_minmax(L, r0, r1)
+                            : score_rows(L, r0, r1);
     }
 }
 
@@ -385,8 +642,9 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.o = o;
     L.n = n;
     L.J = J;
-    need_bufs = o->weighting == CIX_WEIGHT_ENTROPY || o->weighting == CIX_WEIGHT_SD ||
-                o->weighting == CIX_WEIGHT_CV;
+    /* entropy of min-max columns is computed from the panel's values */
+    need_bufs = (o->weighting == CIX_WEIGHT_ENTROPY && o->normalization != CIX_NORM_MINMAX) ||
+                o->weighting == CIX_WEIGHT_SD || o->weighting == CIX_WEIGHT_CV;
     if ((size_t)nt > J)
         nt = (int)J;
     L.col = cix_i_malloc_array(a, J, sizeof *L.col);
