@@ -105,6 +105,75 @@ START_TEST(parse_rejects_non_numbers)
 }
 END_TEST
 
+/* cix_parse_double on a copy of s in a heap block of exactly strlen(s)
+ * bytes, no terminator: the sanitizer build catches any read past it. */
+static int parse_exact_block(const char *s, double *v)
+{
+    size_t n = strlen(s);
+    char *b = malloc(n ? n : 1);
+    int r;
+    ck_assert_ptr_nonnull(b);
+    memcpy(b, s, n);
+    r = cix_parse_double(b, n, v);
+    free(b);
+    return r;
+}
+
+/* The word path takes "[-]digits[.digits]" of up to 16 bytes after the
+ * sign in two machine words: every length, every position of the point,
+ * with and without a sign, zeros, the longest mantissas, and the texts it
+ * must hand on (exponents, 17 bytes, a second point, a stray byte). */
+START_TEST(parse_word_path_edges)
+{
+    static const char *const good[] = {
+        "0", "-0", "0.", "-0.", ".0", "-.0", "1.", ".5", "-.5", "00000000", "-0000000000000000",
+        "0000000000000000.", ".000000000000000", "9999999999999999", "999999999999999.9",
+        "9007199254740993", "9007199254740992.5", "1234567890123456", "123456789012345.",
+        ".123456789012345", "0.9999999999999999", "1.000000000000001", "12345678.12345678",
+        "-12345678.1234567", "17976931348623157", "4.35", "0.1", "0.3", "2.675", "1e5",
+        "1.5E-3", "+1.5", "+.5", "12345678901234567", "1234567890123456.7"};
+    static const char *const bad[] = {".", "-.", "1.2.3", "..1", "1..", "12345678.1234.67",
+                                      "1234567a", "1234567890123,45", "-", "--1", "1-",
+                                      "12345678901234\x80"};
+    char buf[40];
+    double v, w;
+    uint64_t st = 0x9E3779B97F4A7C15ull;
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        same_as_strtod(good[i]);
+        ck_assert_int_eq(parse_exact_block(good[i], &v), 0);
+        w = strtod(good[i], NULL);
+        ck_assert_msg(to_bits(v) == to_bits(w), "'%s' in an exact block", good[i]);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 42.0;
+        ck_assert_msg(parse_exact_block(bad[i], &v) == -1, "accepted '%s'", bad[i]);
+        ck_assert(v == 42.0);
+    }
+    /* every length 1..17, every point position, both signs */
+    for (int len = 1; len <= 17; len++)
+        for (int dot = -1; dot < len; dot++)
+            for (int sign = 0; sign < 2; sign++)
+                for (int rep = 0; rep < 20; rep++) {
+                    int k = 0;
+                    if (sign)
+                        buf[k++] = '-';
+                    for (int c = 0; c < len; c++) {
+                        st ^= st << 13;
+                        st ^= st >> 7;
+                        st ^= st << 17;
+                        buf[k++] = c == dot ? '.' : (char)('0' + (int)(st % 10));
+                    }
+                    buf[k] = '\0';
+                    if (len == 1 && dot == 0)
+                        continue; /* "." */
+                    same_as_strtod(buf);
+                    ck_assert_int_eq(parse_exact_block(buf, &v), 0);
+                    ck_assert(to_bits(v) == to_bits(strtod(buf, NULL)));
+                }
+}
+END_TEST
+
 START_TEST(parse_random_bit_patterns)
 {
     char buf[64];
@@ -481,6 +550,7 @@ static Suite *number_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, parse_known_values);
     tcase_add_test(tc, parse_rejects_non_numbers);
+    tcase_add_test(tc, parse_word_path_edges);
     tcase_add_test(tc, parse_random_bit_patterns);
     tcase_add_test(tc, parse_random_long_mantissas);
     tcase_add_test(tc, parse_random_short_decimals);

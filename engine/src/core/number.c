@@ -2,7 +2,13 @@
  * Decimal numbers: parsing (correctly rounded, as strtod) and shortest
  * round-trip printing, both independent of the process locale.
  *
- * Parsing. The text is first split into sign, significant digits and a
+ * Parsing. The most common text, "[-]digits[.digits]" of at most 16 bytes
+ * after the sign, is read as two machine words (parse_words): the point is
+ * found by comparing all bytes at once, the bytes on each side are checked
+ * and converted eight at a time, and its value m x 10^-f goes through one
+ * IEEE division or the 128-bit product below. Everything else, and anything
+ * that path does not decide, takes the general path. There the text is first
+ * split into sign, significant digits and a
  * decimal exponent, so that value = D x 10^e with D an integer. When
  * D <= 2^53 and |e| <= 22 both D and 10^e are exact doubles and one IEEE
  * multiplication or division gives the correctly rounded result (Clinger's
@@ -62,6 +68,15 @@
 static const double pow10_exact[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* 10^k, k = 0..19 */
+static const uint64_t pow10_u64[20] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+    UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)};
 
 static int is_digit(char c)
 {
@@ -291,7 +306,116 @@ static size_t digit_run(const char *p, size_t n, const char *lo)
     return k;
 }
 
-int cix_parse_double(const char *s, size_t len, double *out)
+#if SWAR_DIGITS && defined(__SIZEOF_INT128__)
+/* Bytes of v equal to c: their top bits (exact, no false positives). */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    uint64_t x = v ^ (UINT64_C(0x0101010101010101) * c);
+    uint64_t nonzero = ((x & UINT64_C(0x7F7F7F7F7F7F7F7F)) + UINT64_C(0x7F7F7F7F7F7F7F7F)) | x;
+    return ~nonzero & UINT64_C(0x8080808080808080);
+}
+
+/* The value of k <= 16 digit bytes at the bottom of x (first digit lowest,
+ * '0' already subtracted, bytes above zero). */
+static uint64_t value16(u128 x, unsigned k)
+{
+    if (k == 0)
+        return 0;
+    x <<= 8 * (16 - k); /* leading zeros in front */
+    return combine8((uint64_t)x) * 100000000 + combine8((uint64_t)(x >> 64));
+}
+
+/*
+ * "[-]digits[.digits]" of at most 16 bytes after the sign, read as two
+ * machine words without a loop: the point is found by comparison, the bytes
+ * on each side converted eight at a time. Returns 1 with *out set when one
+ * IEEE division rounds m x 10^-f correctly or the 128-bit product decides,
+ * 0 for anything else (the general path then reads the text).
+ */
+static int parse_words(const char *s, size_t len, double *out)
+{
+    const char *p = s;
+    size_t n;
+    uint64_t lo = 0, hi = 0, lo_valid, hi_valid, dot_lo, dot_hi, bad_lo, bad_hi, m, bits;
+    u128 x;
+    unsigned d, f;
+    int neg;
+
+    if (len == 0)
+        return 0;
+    neg = *p == '-';
+    p += neg;
+    n = len - (size_t)neg;
+    if (n == 0 || n > 16)
+        return 0;
+    if (n >= 8) {
+        memcpy(&lo, p, 8);
+        if (n > 8) {
+            memcpy(&hi, p + n - 8, 8);
+            hi >>= 8 * (16 - n);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        lo = a | (uint64_t)b << 8 * (n - 4);
+    } else if (n >= 2) {
+        uint16_t a, b;
+        memcpy(&a, p, 2);
+        memcpy(&b, p + n - 2, 2);
+        lo = a | (uint64_t)b << 8 * (n - 2);
+    } else {
+        lo = (unsigned char)p[0];
+    }
+    lo_valid = n >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << 8 * n) - 1;
+    hi_valid = n <= 8 ? 0 : n == 16 ? ~UINT64_C(0) : (UINT64_C(1) << 8 * (n - 8)) - 1;
+    dot_lo = bytes_equal(lo, '.') & lo_valid;
+    dot_hi = bytes_equal(hi, '.') & hi_valid;
+    bad_lo = non_digits(lo) & lo_valid & ~dot_lo;
+    bad_hi = non_digits(hi) & hi_valid & ~dot_hi;
+    if (bad_lo | bad_hi)
+        return 0;
+    if ((dot_lo & (dot_lo - 1)) | (dot_hi & (dot_hi - 1)) | (dot_lo && dot_hi))
+        return 0; /* two points */
+    /* the point's position d (n when there is none) and the digit bytes */
+    d = dot_lo ? (unsigned)__builtin_ctzll(dot_lo) >> 3
+               : dot_hi ? 8 + ((unsigned)__builtin_ctzll(dot_hi) >> 3) : (unsigned)n;
+    if (n == 1 && d == 0)
+        return 0; /* "." */
+    f = d < n ? (unsigned)n - 1 - d : 0;
+    /* '0' off every digit byte (not the point's: no borrow anywhere) */
+    x = ((u128)hi << 64 | lo) -
+        ((u128)(UINT64_C(0x3030303030303030) & hi_valid & ~((dot_hi >> 7) * 0xFF)) << 64 |
+         (UINT64_C(0x3030303030303030) & lo_valid & ~((dot_lo >> 7) * 0xFF)));
+    /* the digits before the point, then those after it closing the gap */
+    if (d < n) /* d <= 15 */
+        x = (x & (((u128)1 << 8 * d) - 1)) | (d < 15 ? (x >> 8 * (d + 1)) << 8 * d : 0);
+    m = value16(x, (unsigned)n - (d < n));
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (m <= (UINT64_C(1) << 53)) { /* f <= 15: 10^f is exact */
+        double v = (double)m / pow10_exact[f];
+        memcpy(&bits, &v, sizeof bits);
+        bits |= (uint64_t)neg << 63;
+        memcpy(out, &bits, sizeof bits);
+        return 1;
+    }
+#endif
+    if (!round_w10q(m, -(int64_t)f, 0, &bits))
+        return 0;
+    bits |= (uint64_t)neg << 63;
+    memcpy(out, &bits, sizeof bits);
+    return 1;
+}
+#endif
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Everything parse_words does not take; s and out are not NULL. */
+static NOINLINE int parse_general(const char *s, size_t len, double *out)
 {
     size_t i = 0, nint, nfrac, ntot, first, last, nsig, z, na, nb;
     const char *ip, *fp, *a, *b;
@@ -299,8 +423,6 @@ int cix_parse_double(const char *s, size_t len, double *out)
     int64_t e10 = 0, dexp;
     uint64_t m = 0; /* the first (up to 19) significant digits */
 
-    if (!s || !out)
-        return -1;
     if (i < len && (s[i] == '+' || s[i] == '-')) {
         neg = s[i] == '-';
         i++;
@@ -447,6 +569,17 @@ int cix_parse_double(const char *s, size_t len, double *out)
     }
 }
 
+int cix_parse_double(const char *s, size_t len, double *out)
+{
+    if (!s || !out)
+        return -1;
+#if SWAR_DIGITS && defined(__SIZEOF_INT128__)
+    if (parse_words(s, len, out))
+        return 0;
+#endif
+    return parse_general(s, len, out);
+}
+
 /*
  * Significant digits and decimal exponent of x > 0 rounded to prec digits,
  * from printf's "%.*e" (any decimal point character is skipped). digits gets
@@ -473,14 +606,6 @@ static int e_digits(double x, int prec, char *digits, int *exp10)
 }
 
 #ifdef __SIZEOF_INT128__
-/* 10^k, k = 0..19 */
-static const uint64_t pow10_u64[20] = {
-    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
-    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
-    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
-    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
-    UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000),
-    UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)};
 
 /* 10^k as a 128-bit integer, k = 0..38 */
 static u128 pow10_wide(int k)
