@@ -8,7 +8,9 @@
  *    panels made to reach their corners: zeros of both signs, an imputation
  *    mean equal to a present value, a zero fixed weight, a huge min-max
  *    range (infinite or NaN values in the scores), on 1, 2 and 3 threads;
- *  - the PCA read in place against the copying path's correlation inputs.
+ *  - the correlation's checks and sums over blocks of rows: the error of the
+ *    first failing column at its first bad row in a later block, and the
+ *    values against the textbook formulas.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "cix_test.h"
+#include "internal.h"
 
 static uint32_t lcg(uint32_t *s)
 {
@@ -332,6 +335,80 @@ START_TEST(test_lean_signed_zero_column)
 }
 END_TEST
 
+/* ---- correlation statistics in blocks of rows ---------------------------------- */
+
+START_TEST(test_correlation_blocks)
+{
+    /* 3,000 rows: the checks and sums run over blocks of 1,024 rows */
+    size_t n = 3000, J = 4;
+    cix_panel *p = NULL;
+    cix_error e;
+    double *x, R[16], sd[4];
+    char name[32];
+    uint32_t seed = 31u;
+
+    ck_assert_cix_ok(cix_panel_create(n, J, 1, NULL, &p, &e), &e);
+    for (size_t r = 0; r < n; r++) {
+        snprintf(name, sizeof name, "g%04zu", r % 300);
+        ck_assert_cix_ok(cix_panel_set_row(p, r, name, (int32_t)(2000 + r / 300), &e), &e);
+    }
+    for (size_t j = 0; j < J; j++) {
+        snprintf(name, sizeof name, "c%zu", j);
+        ck_assert_cix_ok(cix_panel_set_indicator(p, j, name, &e), &e);
+    }
+    x = malloc(n * J * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    for (size_t i = 0; i < n * J; i++)
+        x[i] = 1e6 + (double)(lcg(&seed) % 100000) / 7.0;
+    for (size_t i = 0; i < n; i++)
+        x[3 * n + i] = 5.0; /* column 3 constant */
+    x[1 * n + 2100] = INFINITY;
+    x[2 * n + 1500] = NAN;
+    x[2 * n + 2900] = INFINITY;
+
+    /* the first failing column, at its first bad row */
+    ck_assert_int_eq(cix_i_correlation(p, x, n, J, NULL, R, NULL, &e), CIX_EDATA);
+    ck_assert(strstr(e.message, "infinite") != NULL);
+    ck_assert_str_eq(e.indicator, "c1");
+    ck_assert_str_eq(e.region, "g0000");
+    ck_assert_int_eq(e.year, 2007);
+    x[1 * n + 2100] = 1e6;
+    ck_assert_int_eq(cix_i_correlation(p, x, n, J, NULL, R, NULL, &e), CIX_EDATA);
+    ck_assert(strstr(e.message, "missing") != NULL);
+    ck_assert_str_eq(e.indicator, "c2");
+    ck_assert_int_eq(e.year, 2005);
+    x[2 * n + 1500] = 1e6;
+    x[2 * n + 2900] = 1e6;
+    ck_assert_int_eq(cix_i_correlation(p, x, n, J, NULL, R, NULL, &e), CIX_EDEGENERATE);
+    ck_assert(strstr(e.message, "constant (every value is 5)") != NULL);
+    ck_assert_str_eq(e.indicator, "c3");
+    /* a constant column but for its last cell, in the last block */
+    x[3 * n + n - 1] = 6.0;
+    ck_assert_cix_ok(cix_i_correlation(p, x, n, J, NULL, R, sd, &e), &e);
+    /* against the two-pass textbook formulas */
+    for (size_t a = 0; a < J; a++) {
+        double ma = 0, va = 0;
+        for (size_t i = 0; i < n; i++)
+            ma += x[a * n + i] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            va += (x[a * n + i] - ma) * (x[a * n + i] - ma);
+        ck_assert_rel(sd[a], sqrt(va / (double)(n - 1)), 1e-9, 0);
+        for (size_t b = 0; b < J; b++) {
+            double mb = 0, vb = 0, cab = 0;
+            for (size_t i = 0; i < n; i++)
+                mb += x[b * n + i] / (double)n;
+            for (size_t i = 0; i < n; i++) {
+                vb += (x[b * n + i] - mb) * (x[b * n + i] - mb);
+                cab += (x[a * n + i] - ma) * (x[b * n + i] - mb);
+            }
+            ck_assert_rel(R[a + b * J], cab / sqrt(va * vb), 1e-9, 1e-12);
+        }
+    }
+    free(x);
+    cix_panel_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fast_paths");
@@ -342,6 +419,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_rank_alloc_failures);
     tcase_add_test(tc, test_lean_corners);
     tcase_add_test(tc, test_lean_signed_zero_column);
+    tcase_add_test(tc, test_correlation_blocks);
     suite_add_tcase(s, tc);
     return s;
 }

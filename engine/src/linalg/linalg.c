@@ -28,21 +28,6 @@
 
 #include "../internal.h"
 
-/* Compensated sum of squares of c[0..n). */
-static double sum_squares(const double *c, size_t n)
-{
-    double s = 0.0, comp = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double v = c[i] * c[i], t = s + v;
-        if (fabs(s) >= v)
-            comp += (s - t) + v;
-        else
-            comp += (v - t) + s;
-        s = t;
-    }
-    return s + comp;
-}
-
 static const char *ind_name(const cix_panel *p, size_t j, char *buf, size_t size)
 {
     if (p)
@@ -70,7 +55,7 @@ typedef struct corr_ctx {
     const cix_i_colsrc *src;
     size_t n, J;
     corr_col *cc;
-    double **scratch;   /* one column of n doubles per thread (statistics) */
+    double **scratch;   /* STAT_BLOCK doubles per thread (statistics) */
     /* statistics pass: the first failing column of each thread */
     size_t *fail_j;
     cix_status *fail_st;
@@ -80,55 +65,148 @@ typedef struct corr_ctx {
     size_t r0, m;
 } corr_ctx;
 
-/* Statistics of column j (the checks and sums of the one-matrix version,
- * in the same order). c: n doubles of scratch. */
+/* Rows of the blocks the statistics pass takes from the source at once. */
+#define STAT_BLOCK ((size_t)1024)
+
+/* cix_i_ksum_add on locals. */
+static inline void ksum_step(double *s, double *c, double v)
+{
+    double t = *s + v;
+    if (fabs(*s) >= fabs(v))
+        *c += (*s - t) + v;
+    else
+        *c += (v - t) + *s;
+    *s = t;
+}
+
+/* The loops that carry a compensated sum are kept out of line: inlined next
+ * to a call, the compiler keeps the sum in memory, which puts a store and a
+ * load on the chain of additions. */
+#if defined(__GNUC__)
+#  define CORR_NOINLINE __attribute__((noinline))
+#else
+#  define CORR_NOINLINE
+#endif
+
+/* First pass over a block: the first missing or infinite cell (its index,
+ * m when none), whether a value differs from *first (set from the column's
+ * first cell), and the sum of the values (cix_i_sum). */
+CORR_NOINLINE static size_t check_sum_block(const double *c, size_t m, double first,
+                                            int *varies, double *sum, double *comp)
+{
+    double s = *sum, k = *comp;
+    int v = *varies;
+    for (size_t i = 0; i < m; i++) {
+        if (!isfinite(c[i])) {
+            *sum = s;
+            *comp = k;
+            *varies = v;
+            return i;
+        }
+        v |= c[i] != first;
+        ksum_step(&s, &k, c[i]);
+    }
+    *sum = s;
+    *comp = k;
+    *varies = v;
+    return m;
+}
+
+/* Second pass: the sum of c - mean (cix_i_sum, NaN skipped). */
+CORR_NOINLINE static void dev_sum_block(const double *c, size_t m, double mean, double *sum,
+                                        double *comp)
+{
+    double s = *sum, k = *comp;
+    for (size_t i = 0; i < m; i++) {
+        double d = c[i] - mean;
+        if (!isnan(d)) /* (a NaN mean: an overflow) */
+            ksum_step(&s, &k, d);
+    }
+    *sum = s;
+    *comp = k;
+}
+
+/* Third pass: the compensated sum of squares of (c - mean) - m2
+ * (compensated as cix_i_sum; the terms are never negative). */
+CORR_NOINLINE static void sq_sum_block(const double *c, size_t m, double mean, double m2,
+                                       double *sum, double *comp)
+{
+    double s = *sum, k = *comp;
+    for (size_t i = 0; i < m; i++) {
+        double d = c[i] - mean;
+        double v, t;
+        d -= m2;
+        v = d * d;
+        t = s + v;
+        if (fabs(s) >= v)
+            k += (s - t) + v;
+        else
+            k += (v - t) + s;
+        s = t;
+    }
+    *sum = s;
+    *comp = k;
+}
+
+/* Statistics of column j: the checks (every cell present and finite, not
+ * all equal), mean, residual mean and norm, by the operations of the
+ * one-matrix version in the same order (centred values recomputed from the
+ * source in each pass, sums in row order). c: STAT_BLOCK doubles of
+ * scratch. */
 static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col *out,
                                cix_error *err)
 {
     const cix_panel *p = cx->p;
     size_t n = cx->n;
-    double mean, m2, norm;
-    int constant = 1;
+    double mean, m2, norm, first = 0.0, s = 0.0, k = 0.0;
+    int varies = 0;
     char nb[32];
 
-    cx->src->get(cx->src->ud, j, 0, n, c);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(c[i])) {
-            cix_i_fail(err, CIX_EDATA,
-                       "the cell is missing, and a correlation needs every cell: "
-                       "impute missing values first (--impute mean|median|interp|"
-                       "locf)");
+    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
+        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK, i;
+        cx->src->get(cx->src->ud, j, r0, m, c);
+        if (r0 == 0)
+            first = c[0];
+        i = check_sum_block(c, m, first, &varies, &s, &k);
+        if (i < m) {
+            if (isnan(c[i]))
+                cix_i_fail(err, CIX_EDATA,
+                           "the cell is missing, and a correlation needs every cell: "
+                           "impute missing values first (--impute mean|median|interp|"
+                           "locf)");
+            else
+                cix_i_fail(err, CIX_EDATA,
+                           "the value is infinite: a correlation needs finite values; "
+                           "fix the cell");
             if (p)
-                cix_i_err_cell(err, p, i, j);
+                cix_i_err_cell(err, p, r0 + i, j);
             return CIX_EDATA;
         }
-        if (!isfinite(c[i])) {
-            cix_i_fail(err, CIX_EDATA,
-                       "the value is infinite: a correlation needs finite values; "
-                       "fix the cell");
-            if (p)
-                cix_i_err_cell(err, p, i, j);
-            return CIX_EDATA;
-        }
-        if (c[i] != c[0])
-            constant = 0;
     }
-    if (constant) {
+    if (!varies) {
         cix_i_fail(err, CIX_EDEGENERATE,
                    "indicator '%s' is constant (every value is %g), so its "
                    "correlations are undefined: drop it (--drop-constant) or fix "
                    "the data",
-                   ind_name(p, j, nb, sizeof nb), c[0]);
+                   ind_name(p, j, nb, sizeof nb), first);
         cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
         return CIX_EDEGENERATE;
     }
-    mean = cix_i_sum(c, n, NULL) / (double)n;
-    for (size_t i = 0; i < n; i++)
-        c[i] = c[i] - mean;
-    m2 = cix_i_sum(c, n, NULL) / (double)n;
-    for (size_t i = 0; i < n; i++)
-        c[i] -= m2;
-    norm = sqrt(sum_squares(c, n));
+    mean = (s + k) / (double)n;
+    s = k = 0.0;
+    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
+        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK;
+        cx->src->get(cx->src->ud, j, r0, m, c);
+        dev_sum_block(c, m, mean, &s, &k);
+    }
+    m2 = (s + k) / (double)n;
+    s = k = 0.0;
+    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
+        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK;
+        cx->src->get(cx->src->ud, j, r0, m, c);
+        sq_sum_block(c, m, mean, m2, &s, &k);
+    }
+    norm = sqrt(s + k);
     if (!(norm > 0) || !isfinite(norm)) {
         cix_i_fail(err, isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC,
                    "indicator '%s' has %s spread, so its correlations cannot be "
@@ -226,7 +304,7 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
         goto cleanup;
     }
     for (int t = 0; t < nt; t++) {
-        if (!(cx.scratch[t] = cix_i_malloc_array(a, n, sizeof(double)))) {
+        if (!(cx.scratch[t] = cix_i_malloc_array(a, STAT_BLOCK, sizeof(double)))) {
             st = cix_i_nomem(err);
             goto cleanup;
         }

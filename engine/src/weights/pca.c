@@ -621,6 +621,37 @@ typedef struct impute_ctx {
     unsigned char *ok;/* J: 0 = a missing cell stays missing */
 } impute_ctx;
 
+#if defined(__GNUC__)
+#  define PCA_NOINLINE __attribute__((noinline))
+#else
+#  define PCA_NOINLINE
+#endif
+
+/* The compensated sum (cix_i_sum) of the present values of x[0..n) in
+ * *sum + *comp, in one pass with the count of missing cells (returned).
+ * Out of line, so that the sum stays in registers. */
+PCA_NOINLINE static size_t present_sum(const double *x, size_t n, double *sum, double *comp)
+{
+    double s = 0.0, c = 0.0;
+    size_t missing = 0;
+    for (size_t r = 0; r < n; r++) {
+        double v = x[r], t;
+        if (isnan(v)) {
+            missing++;
+            continue;
+        }
+        t = s + v;
+        if (fabs(s) >= fabs(v))
+            c += (s - t) + v;
+        else
+            c += (v - t) + s;
+        s = t;
+    }
+    *sum = s;
+    *comp = c;
+    return missing;
+}
+
 /* The value the pre-treatment gives a column's missing cells: the mean of
  * its present values in row order (pretreat.c, impute_stat, one group). */
 static void impute_worker(void *arg, int t, int nt)
@@ -630,19 +661,18 @@ static void impute_worker(void *arg, int t, int nt)
     for (size_t j = (size_t)t; j < J; j += (size_t)nt) {
         const double *x = cix_panel_column_const(c->p, j);
         size_t missing = 0;
-        for (size_t r = 0; r < n; r++)
-            missing += isnan(x[r]) != 0;
+        double sum = 0.0, comp = 0.0;
+        if (c->mean)
+            missing = present_sum(x, n, &sum, &comp);
+        else
+            for (size_t r = 0; r < n; r++)
+                missing += isnan(x[r]) != 0;
         c->imp[j] = NAN;
         c->ok[j] = 1;
         if (missing == 0)
             continue;
-        if (c->mean && missing < n) {
-            cix_i_ksum sum = {0, 0};
-            for (size_t r = 0; r < n; r++)
-                if (!isnan(x[r]))
-                    cix_i_ksum_add(&sum, x[r]);
-            c->imp[j] = cix_i_ksum_get(&sum) / (double)(n - missing);
-        }
+        if (c->mean && missing < n)
+            c->imp[j] = (sum + comp) / (double)(n - missing);
         c->ok[j] = !isnan(c->imp[j]);
     }
 }
