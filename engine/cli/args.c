@@ -44,7 +44,9 @@ enum {
     OPT_MODEL,
     OPT_FITTED,
     OPT_BASELINE_YEAR,
-    OPT_EXPLAIN
+    OPT_EXPLAIN,
+    OPT_WEIGHTS_OUT,
+    OPT_COMPARE_WEIGHTS
 };
 
 static const struct option long_options[] = {
@@ -87,6 +89,8 @@ static const struct option long_options[] = {
     {"fitted", required_argument, NULL, OPT_FITTED},
     {"baseline-year", required_argument, NULL, OPT_BASELINE_YEAR},
     {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"weights-out", required_argument, NULL, OPT_WEIGHTS_OUT},
+    {"compare-weights", required_argument, NULL, OPT_COMPARE_WEIGHTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -123,7 +127,8 @@ static const char *not_applicable(cli_command command, int c)
                        c == 'q' || c == 'h' || c == OPT_MODEL;
     if (c == OPT_BASELINE_YEAR && command != CLI_CMD_TARGETS)
         return "applies to 'cix targets' only";
-    if (c == OPT_EXPLAIN && command != CLI_CMD_SCORE)
+    if ((c == OPT_EXPLAIN || c == OPT_WEIGHTS_OUT || c == OPT_COMPARE_WEIGHTS) &&
+        command != CLI_CMD_SCORE)
         return "applies to 'cix score' only";
     if (c == OPT_FITTED && command != CLI_CMD_SCORE)
         return "applies to 'cix score' only";
@@ -246,6 +251,45 @@ static int set_na(cli_run *run, const char *list)
     }
     run->ropt.n_na_strings = n;
     return 0;
+}
+
+/* Parses --compare-weights M[,M...] into run->compare. Returns an exit
+ * code (after printing the error). */
+static int set_compare(cli_run *run, const char *cmd, const char *list)
+{
+    const char *p = list;
+    run->ncompare = 0;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p), k;
+        char name[32];
+        cix_weighting m;
+        if (len == 0 || len >= sizeof name)
+            return cli_usage_error(cmd, "--compare-weights '%s': give weighting methods "
+                                        "separated by commas, e.g. --compare-weights "
+                                        "pca,critic", list);
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (cix_weighting_from_name(name, &m) != 0)
+            return cli_usage_error(cmd, "--compare-weights: unknown weighting '%s'; use "
+                                        "equal, entropy, sd, cv, critic, pca or pca-coef",
+                                   name);
+        if (m == CIX_WEIGHT_FIXED)
+            return cli_usage_error(cmd, "--compare-weights: 'fixed' weights are not "
+                                        "computed from the panel (they are those of "
+                                        "--weights-file); compare with equal, entropy, sd, "
+                                        "cv, critic, pca or pca-coef");
+        for (k = 0; k < run->ncompare; k++)
+            if (run->compare[k] == m)
+                return cli_usage_error(cmd, "--compare-weights: '%s' is listed twice", name);
+        if (run->ncompare == sizeof run->compare / sizeof run->compare[0])
+            return cli_usage_error(cmd, "--compare-weights: too many methods");
+        run->compare[run->ncompare++] = m;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
@@ -425,6 +469,17 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
                                             "that help and hurt each score most) or none",
                                        arg);
             break;
+        case OPT_WEIGHTS_OUT:
+            if (arg[0] == '\0')
+                return cli_usage_error(cmd, "--weights-out needs a file name");
+            run->weights_out = arg;
+            break;
+        case OPT_COMPARE_WEIGHTS: {
+            int rc = set_compare(run, cmd, arg);
+            if (rc)
+                return rc;
+            break;
+        }
         case 'q':
             run->quiet = 1;
             break;
@@ -581,6 +636,36 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
     }
     if (run->opt.average_weights && run->opt.scope != CIX_SCOPE_YEAR)
         return cli_usage_error(cmd, "--average-weights needs --scope year");
+    if (run->ncompare && !run->weights_out)
+        return cli_usage_error(cmd, "--compare-weights needs --weights-out FILE: the "
+                                    "weights of the run and of the methods compared are "
+                                    "written there");
+    if (run->weights_out) {
+        size_t k;
+        int out_stdout = !run->output || strcmp(run->output, "-") == 0;
+        if (run->model_file || run->fitted_file)
+            return cli_usage_error(cmd, "--weights-out does not apply with --model or "
+                                        "--fitted: the weights of a model are in its "
+                                        "outputs (--format json, table or xlsx)");
+        if (run->ninputs > 1)
+            return cli_usage_error(cmd, "--weights-out writes the weights of one panel, "
+                                        "and %zu panel files were given: run cix score "
+                                        "once per panel", run->ninputs);
+        if (strcmp(run->weights_out, "-") == 0 && out_stdout)
+            return cli_usage_error(cmd, "--weights-out - and the scores would both go to "
+                                        "standard output: give -o FILE for the scores or "
+                                        "a file for --weights-out");
+        if (!out_stdout && strcmp(run->weights_out, run->output) == 0)
+            return cli_usage_error(cmd, "--weights-out and -o name the same file '%s': "
+                                        "give the weights a file of their own",
+                                   run->output);
+        for (k = 0; k < run->ncompare; k++)
+            if (run->compare[k] == run->opt.weighting)
+                return cli_usage_error(cmd, "--compare-weights: '%s' is the run's own "
+                                            "weighting (-w), already the first column of "
+                                            "--weights-out",
+                                       cix_weighting_name(run->compare[k]));
+    }
     {
         const char *msg = cix_read_options_check(&run->ropt);
         if (msg)

@@ -17,32 +17,42 @@
 
 #include "cli.h"
 
-/* The temporary file for the signal handler: the name is copied into a
- * fixed buffer before `pending` is set and `pending` is cleared before the
- * file is renamed or removed, so the handler never sees a half-written
- * name. This is the program's only global state; the library has none. */
+/* The temporary files for the signal handler (at most two are open at
+ * once: the scores and the --weights-out file): a name is copied into a
+ * fixed buffer before its `pending` flag is set and the flag is cleared
+ * before the file is renamed or removed, so the handler never sees a
+ * half-written name. This is the program's only global state; the library
+ * has none. */
 #ifndef PATH_MAX
 #  define PATH_MAX 4096
 #endif
-static char pending_name[PATH_MAX];
-static volatile sig_atomic_t pending;
+#define NSLOTS 2
+static char pending_name[NSLOTS][PATH_MAX];
+static volatile sig_atomic_t pending[NSLOTS];
 
 static void on_signal(int sig)
 {
-    if (pending)
-        unlink(pending_name);
+    int i;
+    for (i = 0; i < NSLOTS; i++)
+        if (pending[i])
+            unlink(pending_name[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static void watch_signals(const char *tmp)
+/* Remembers tmp for the handler; returns its slot, or -1 when it cannot
+ * (no free slot, or a name too long: no cleanup on a signal then). */
+static int watch_signals(const char *tmp)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     size_t i, n = strlen(tmp);
-    if (n >= sizeof pending_name)
-        return; /* too long to remember: no cleanup on a signal */
-    memcpy(pending_name, tmp, n + 1);
-    pending = 1;
+    int slot;
+    for (slot = 0; slot < NSLOTS && pending[slot]; slot++)
+        ;
+    if (slot == NSLOTS || n >= sizeof pending_name[slot])
+        return -1;
+    memcpy(pending_name[slot], tmp, n + 1);
+    pending[slot] = 1;
     for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction sa, old;
         if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
@@ -52,11 +62,14 @@ static void watch_signals(const char *tmp)
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
+    return slot;
 }
 
-static void unwatch_signals(void)
+static void unwatch_signals(cli_out *o)
 {
-    pending = 0;
+    if (o->slot >= 0 && o->slot < NSLOTS)
+        pending[o->slot] = 0;
+    o->slot = -1;
 }
 
 /* "dir/.name.XXXXXX" for the target "dir/name". NULL when out of memory. */
@@ -83,6 +96,7 @@ int cli_out_open(cli_out *o, const char *path)
     o->fp = NULL;
     o->path = NULL;
     o->tmp = NULL;
+    o->slot = -1;
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
         return CLI_EXIT_OK;
@@ -105,12 +119,12 @@ int cli_out_open(cli_out *o, const char *path)
         o->tmp = NULL;
         return CLI_EXIT_IO;
     }
-    watch_signals(o->tmp);
+    o->slot = watch_signals(o->tmp);
     o->fp = fdopen(fd, "wb");
     if (!o->fp) {
         int e = errno;
         close(fd);
-        unwatch_signals();
+        unwatch_signals(o);
         unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
@@ -210,7 +224,7 @@ int cli_out_commit(cli_out *o)
     }
     /* After the rename: a signal before it still removes the temporary file
      * (after it, the handler's unlink finds no such file). */
-    unwatch_signals();
+    unwatch_signals(o);
     if (e) {
         unlink(o->tmp);
         free(o->tmp);
@@ -251,7 +265,7 @@ void cli_out_abort(cli_out *o)
     if (o->tmp) {
         if (o->fp)
             fclose(o->fp);
-        unwatch_signals();
+        unwatch_signals(o);
         unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;

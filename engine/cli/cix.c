@@ -202,6 +202,17 @@ static const char explain_text[] =
     "                            which lets large panels run in less time and\n"
     "                            memory (the scores are the same)\n";
 
+static const char weights_out_text[] =
+    "      --weights-out FILE    also write the weights of the run to FILE (CSV,\n"
+    "                            atomically): the comment line of the run, then\n"
+    "                            indicator,METHOD (year,indicator,METHOD with --scope\n"
+    "                            year), the bytes of 'cix weights -w METHOD'\n"
+    "      --compare-weights M[,M...]\n"
+    "                            with --weights-out: one more column per method\n"
+    "                            (equal, entropy, sd, cv, critic, pca, pca-coef), from\n"
+    "                            the panel already read, exactly as 'cix weights -w M'\n"
+    "                            with the same options computes them; one panel file\n";
+
 static const char direction_text[] =
     "\n"
     "Indicator directions (default: every indicator is a benefit, larger is better):\n"
@@ -272,6 +283,7 @@ void cli_help_command(FILE *fp, cli_command c)
         fputs(weights_text, fp);
         fputs(score_only_text, fp);
         fputs(explain_text, fp);
+        fputs(weights_out_text, fp);
         fputs(direction_text, fp);
         fputs("Output: a first line '# cix VERSION score OPTIONS PANEL' that records every\n"
               "option in force, then (CSV) the header region,year,score,rank,rank_change,\n"
@@ -305,6 +317,8 @@ void cli_help_command(FILE *fp, cli_command c)
               "  cix score -w pca --factors auto --impute mean --outliers jrc panel.csv\n"
               "  cix score -w entropy --weights-file expert.csv --combine linear:0.5 "
               "panel.csv\n"
+              "  cix score --explain none -o scores.csv --weights-out weights.csv "
+              "--compare-weights pca,critic panel.csv\n"
               "  cix score --format csv-long -o results/ data/\n"
               "  cix score --model models/prov_innovation.csv --format xlsx -o ranks.xlsx "
               "panel.csv\n"

@@ -132,6 +132,11 @@ typedef struct cli_run {
     cix_read_options ropt;
     int weighting_given, range_given, shift_given, smooth_given;
     const char *weights_file; /* --weights-file, or NULL */
+    /* cix score --weights-out FILE: the weights of the run, and one column
+     * per --compare-weights method (as `cix weights -w M` gives them). */
+    const char *weights_out;
+    cix_weighting compare[8];
+    size_t ncompare;
     cli_dir_arg *dirs;
     size_t ndirs, dirs_cap;
     char *na_copy;         /* storage of the --na strings */
@@ -261,6 +266,7 @@ typedef struct cli_out {
     FILE *fp;
     const char *path; /* target, NULL for stdout */
     char *tmp;        /* temporary file name, NULL for stdout */
+    int slot;         /* where the signal handler remembers tmp, or -1 */
 } cli_out;
 
 /* Opens the destination (path NULL or "-" = stdout). Returns an exit code. */
@@ -354,6 +360,11 @@ int cli_write_scores(FILE *fp, const cli_run *run, const cli_view *v);
  * -w pca / pca-coef. */
 int cli_write_weights(FILE *fp, const cli_run *run, const double *w, const cix_result *res,
                       const cix_pca *pca);
+/* Writes the --weights-out file of `cix score`: ncols columns of weights,
+ * column m named names[m] holding nyears rows of nindicators weights when
+ * cli_per_year_weights(run), else one row. */
+void cli_write_weights_out(FILE *fp, const cli_run *run, const char *const *names,
+                           const double *const *cols, size_t ncols);
 /* `cix pca` and `cix audit` (analysis.c). */
 int cli_write_pca(FILE *fp, const cli_run *run, const cix_pca *pca);
 int cli_write_audit(FILE *fp, const cli_run *run, const cix_audit *au);

@@ -795,6 +795,36 @@ int cli_write_weights(FILE *fp, const cli_run *run, const double *w, const cix_r
     return rc;
 }
 
+/* cix score --weights-out: the comment line of the run, then
+ * indicator,NAME1,NAME2,... (year,indicator,... when the weights are per
+ * year) and one row per indicator (and year) with a column per method. */
+void cli_write_weights_out(FILE *fp, const cli_run *run, const char *const *names,
+                           const double *const *cols, size_t ncols)
+{
+    size_t J = cix_panel_nindicators(run->panel), j, k, m;
+    int per_year = cli_per_year_weights(run);
+    size_t ny = per_year ? cix_panel_nyears(run->panel) : 1;
+    cli_comment_line(fp, run);
+    fputs(per_year ? "year,indicator" : "indicator", fp);
+    for (m = 0; m < ncols; m++) {
+        fputc(',', fp);
+        cli_csv_field(fp, names[m]);
+    }
+    fputc('\n', fp);
+    for (k = 0; k < ny; k++) {
+        for (j = 0; j < J; j++) {
+            if (per_year)
+                fprintf(fp, "%ld,", (long)cix_panel_year_at(run->panel, k));
+            cli_csv_field(fp, cix_panel_indicator(run->panel, j));
+            for (m = 0; m < ncols; m++) {
+                fputc(',', fp);
+                cli_put_double(fp, cols[m][k * J + j]);
+            }
+            fputc('\n', fp);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* cix score                                                                */
 /* ------------------------------------------------------------------------ */

@@ -548,6 +548,253 @@ int cli_emit_scores(cli_run *run, const cli_view *v, FILE *collect)
     return rc;
 }
 
+/* 1 when the weights come from the full pipeline (cix_compute): always,
+ * except for a panel with missing cells and no imputation, whose weights are
+ * taken over the present cells by cix_weights (the scores would need every
+ * cell). */
+static int weights_by_compute(const cli_run *run)
+{
+    if (cli_per_year_weights(run))
+        return 1;
+    return run->opt.impute != CIX_IMPUTE_NONE || cix_panel_count_missing(run->panel) == 0;
+}
+
+/* Rows of weights of a run: the years when the weights are per year, else
+ * one. */
+static size_t weight_nrows(const cli_run *run)
+{
+    return cli_per_year_weights(run) ? cix_panel_nyears(run->panel) : 1;
+}
+
+/* An array of weight_nrows(run) x nindicators doubles (NULL after printing
+ * "out of memory"). */
+static double *weights_alloc(const cli_run *run)
+{
+    size_t J = cix_panel_nindicators(run->panel), ny = weight_nrows(run);
+    double *w = NULL;
+    if (J == 0 || ny <= SIZE_MAX / sizeof(double) / J)
+        w = malloc((ny * J > 0 ? ny * J : 1) * sizeof *w);
+    if (!w)
+        cli_errorf("out of memory");
+    return w;
+}
+
+/* Copies the weights of result res (per year or not, as the run) into w. */
+static void weights_copy(const cli_run *run, const cix_result *res, double *w)
+{
+    size_t J = cix_panel_nindicators(run->panel), ny = weight_nrows(run), k;
+    for (k = 0; k < ny; k++)
+        memcpy(w + k * J,
+               cli_per_year_weights(run) ? cix_result_weights_year(res, k)
+                                         : cix_result_weights(res),
+               J * sizeof *w);
+}
+
+/* The options of `cix weights -w m` with the other options of the run. */
+static cix_options method_options(const cli_run *run, cix_weighting m)
+{
+    cix_options o = run->opt;
+    o.weighting = m;
+    /* only the weights are wanted: the engine need not keep the normalized
+     * matrix (it can stream over the panel) */
+    o.keep_normalized = 0;
+    if (m != CIX_WEIGHT_FIXED && o.combine == CIX_COMBINE_NONE) {
+        o.fixed_weights = NULL;
+        o.nfixed_weights = 0;
+    }
+    return o;
+}
+
+/* The weights that `cix weights -w m` computes with the other options of
+ * the run, into w (weights_alloc). *res_out (may be NULL) receives the
+ * result of cix_compute, or NULL when the weights were taken over the
+ * present cells by cix_weights. Returns an exit code (after printing the
+ * error). */
+static int weights_of(cli_run *run, cix_weighting m, double *w, cix_result **res_out)
+{
+    size_t n = cix_panel_nrows(run->panel), J = cix_panel_nindicators(run->panel);
+    cix_options o = method_options(run, m);
+    cix_result *res = NULL;
+    double *y = NULL;
+    cix_error err;
+    cix_status st;
+    int rc = CLI_EXIT_OK;
+
+    cix_error_clear(&err);
+    if (weights_by_compute(run)) {
+        st = cix_compute(run->panel, &o, &res, &err);
+        if (st != CIX_OK) {
+            rc = cli_report(st, &err);
+            goto cleanup;
+        }
+        weights_copy(run, res, w);
+    } else {
+        if (J != 0 && n > SIZE_MAX / sizeof(double) / J) {
+            rc = CLI_EXIT_NOMEM;
+            cli_errorf("out of memory");
+            goto cleanup;
+        }
+        y = malloc((n * J > 0 ? n * J : 1) * sizeof *y);
+        if (!y) {
+            rc = CLI_EXIT_NOMEM;
+            cli_errorf("out of memory");
+            goto cleanup;
+        }
+        st = cix_normalize(run->panel, &o, y, &err);
+        if (st == CIX_OK)
+            st = cix_weights(run->panel, &o, y, w, &err);
+        if (st != CIX_OK) {
+            rc = cli_report(st, &err);
+            goto cleanup;
+        }
+    }
+
+cleanup:
+    free(y);
+    if (res_out && rc == CLI_EXIT_OK)
+        *res_out = res;
+    else
+        cix_result_free(res);
+    return rc;
+}
+
+/* 1 when the pca / pca-coef weights of `cix weights -w m` are those of
+ * cix_pca_compute, which skips the normalization and the scores: one set of
+ * weights over all rows (scope pooled, not combined), the pre-treatment
+ * that both read the panel through (mean imputation or none, no other
+ * treatment, benefit and cost directions). The CLI tests check that the
+ * two agree bit for bit. */
+static int pca_by_pca_compute(const cli_run *run, cix_weighting m)
+{
+    const cix_options *o = &run->opt;
+    size_t J = cix_panel_nindicators(run->panel), j;
+    if (m != CIX_WEIGHT_PCA && m != CIX_WEIGHT_PCA_COEF)
+        return 0;
+    if (cli_per_year_weights(run) || !weights_by_compute(run))
+        return 0;
+    if (o->scope != CIX_SCOPE_POOLED || o->combine != CIX_COMBINE_NONE)
+        return 0;
+    if (o->impute != CIX_IMPUTE_NONE && o->impute != CIX_IMPUTE_MEAN)
+        return 0;
+    if (o->outliers || o->drop_constant || o->min_coverage_indicator > 0 ||
+        o->min_coverage_region > 0)
+        return 0;
+    for (j = 0; o->params && j < J; j++)
+        if (o->params[j].transform != CIX_TRANSFORM_NONE)
+            return 0;
+    for (j = 0; o->directions && j < J; j++)
+        if (o->directions[j].kind != CIX_DIR_BENEFIT && o->directions[j].kind != CIX_DIR_COST)
+            return 0;
+    return 1;
+}
+
+/* A note of a compared method that concerns the weights (not the
+ * pre-treatment, which the run's own notes report). */
+static void compare_note(const cli_run *run, cix_weighting m, const cix_note *note)
+{
+    if (run->quiet || !note ||
+        (note->kind != CIX_NOTE_NEGATIVE_COEF && note->kind != CIX_NOTE_WARNING))
+        return;
+    fprintf(stderr, "cix: note: --compare-weights %s: %s\n", cix_weighting_name(m),
+            note->message);
+}
+
+/* The weights of --compare-weights method m into w. */
+static int compare_weights(cli_run *run, cix_weighting m, double *w)
+{
+    size_t J = cix_panel_nindicators(run->panel), i;
+    int rc;
+    if (pca_by_pca_compute(run, m)) {
+        cix_options o = method_options(run, m);
+        cix_pca *pca = NULL;
+        cix_error err;
+        cix_status st;
+        cix_error_clear(&err);
+        st = cix_pca_compute(run->panel, &o, &pca, &err);
+        if (st != CIX_OK) {
+            rc = cli_report(st, &err);
+        } else {
+            memcpy(w, m == CIX_WEIGHT_PCA ? cix_pca_weights(pca) : cix_pca_coef_weights(pca),
+                   J * sizeof *w);
+            for (i = 0; i < cix_pca_nnotes(pca); i++)
+                compare_note(run, m, cix_pca_note(pca, i));
+            rc = CLI_EXIT_OK;
+        }
+        cix_pca_free(pca);
+    } else {
+        cix_result *res = NULL;
+        rc = weights_of(run, m, w, &res);
+        for (i = 0; rc == CLI_EXIT_OK && res && i < cix_result_nnotes(res); i++)
+            compare_note(run, m, cix_result_note(res, i));
+        cix_result_free(res);
+    }
+    if (rc)
+        cli_errorf("the weights of --compare-weights %s could not be computed; nothing "
+                   "was written", cix_weighting_name(m));
+    return rc;
+}
+
+/* The header of method m's column: its name, and with --combine the rule
+ * ("entropy/mult", "pca/linear:0.5"). */
+static void method_column_name(cli_buf *b, const cli_run *run, cix_weighting m)
+{
+    cli_buf_puts(b, cix_weighting_name(m));
+    if (run->opt.combine == CIX_COMBINE_MULT) {
+        cli_buf_puts(b, "/mult");
+    } else if (run->opt.combine == CIX_COMBINE_LINEAR) {
+        cli_buf_puts(b, "/linear:");
+        cli_buf_double(b, run->opt.combine_alpha);
+    }
+}
+
+/* The --weights-out file of a run whose result is res, opened and filled
+ * in *out but not committed (the caller commits it with the scores).
+ * Returns an exit code (after printing the error). */
+static int weights_out_write(cli_run *run, const cix_result *res, cli_out *out)
+{
+    size_t ncols = 1 + run->ncompare, m;
+    double *cols[1 + sizeof run->compare / sizeof run->compare[0]];
+    const double *ccols[1 + sizeof run->compare / sizeof run->compare[0]];
+    const char *names[1 + sizeof run->compare / sizeof run->compare[0]];
+    cli_buf nb[1 + sizeof run->compare / sizeof run->compare[0]];
+    int rc = CLI_EXIT_OK;
+
+    for (m = 0; m < ncols; m++) {
+        cols[m] = NULL;
+        cli_buf_init(&nb[m]);
+    }
+    for (m = 0; m < ncols && rc == CLI_EXIT_OK; m++) {
+        cix_weighting w = m ? run->compare[m - 1] : run->opt.weighting;
+        method_column_name(&nb[m], run, w);
+        if (nb[m].failed || !(cols[m] = weights_alloc(run))) {
+            if (nb[m].failed)
+                cli_errorf("out of memory");
+            rc = CLI_EXIT_NOMEM;
+            break;
+        }
+        names[m] = nb[m].s;
+        ccols[m] = cols[m];
+        if (m == 0) {
+            /* the run's own weights: those of its result, as `cix weights`
+             * gives them (unless cix weights takes them over the present
+             * cells) */
+            if (weights_by_compute(run))
+                weights_copy(run, res, cols[0]);
+            else
+                rc = weights_of(run, w, cols[0], NULL);
+        } else {
+            rc = compare_weights(run, w, cols[m]);
+        }
+    }
+    if (rc == CLI_EXIT_OK && (rc = cli_out_open(out, run->weights_out)) == CLI_EXIT_OK)
+        cli_write_weights_out(out->fp, run, names, ccols, ncols);
+    for (m = 0; m < ncols; m++) {
+        free(cols[m]);
+        cli_buf_free(&nb[m]);
+    }
+    return rc;
+}
+
 /* One input of `cix score` without a model. */
 static int score_one(cli_run *run, FILE *collect)
 {
@@ -555,6 +802,7 @@ static int score_one(cli_run *run, FILE *collect)
     cix_error err;
     cix_status st;
     cli_view v;
+    cli_out wout;
     int rc = cli_prepare(run);
     if (rc)
         return rc;
@@ -568,12 +816,27 @@ static int score_one(cli_run *run, FILE *collect)
     if (st != CIX_OK)
         return cli_report(st, &err);
     cli_print_notes(run, res);
+    /* --weights-out: written first, committed with the scores */
+    wout.fp = NULL;
+    wout.tmp = NULL;
+    wout.slot = -1;
+    if (run->weights_out && (rc = weights_out_write(run, res, &wout)) != CLI_EXIT_OK) {
+        cli_out_abort(&wout);
+        cix_result_free(res);
+        return rc;
+    }
     rc = cli_view_plain(&v, run, res);
     if (rc == CLI_EXIT_OK && run->format == CLI_FMT_XLSX)
         rc = cli_view_audit(&v, run->panel, &run->opt, run->groups);
     if (rc == CLI_EXIT_OK) {
         rc = cli_emit_scores(run, &v, collect);
         cli_view_free(&v);
+    }
+    if (run->weights_out) {
+        if (rc == CLI_EXIT_OK)
+            rc = cli_out_commit(&wout);
+        else
+            cli_out_abort(&wout);
     }
     cix_result_free(res);
     return rc;
@@ -633,6 +896,7 @@ int cli_run_batch(cli_run *run, int (*one)(cli_run *, FILE *))
                 out.fp = stdout;
                 out.path = NULL;
                 out.tmp = NULL;
+                out.slot = -1;
                 rc = cli_out_commit(&out);
             }
         }
@@ -648,21 +912,9 @@ int cli_run_score(cli_run *run)
     return cli_run_batch(run, score_one);
 }
 
-/* 1 when the weights come from the full pipeline (cix_compute): always,
- * except for a panel with missing cells and no imputation, whose weights are
- * taken over the present cells by cix_weights (the scores would need every
- * cell). */
-static int weights_by_compute(const cli_run *run)
-{
-    if (cli_per_year_weights(run))
-        return 1;
-    return run->opt.impute != CIX_IMPUTE_NONE || cix_panel_count_missing(run->panel) == 0;
-}
-
 int cli_run_weights(cli_run *run)
 {
-    size_t n, J, ny, k;
-    double *y = NULL, *w = NULL;
+    double *w = NULL;
     cix_result *res = NULL;
     cix_pca *pca = NULL;
     cix_error err;
@@ -671,56 +923,12 @@ int cli_run_weights(cli_run *run)
     int rc = cli_prepare(run);
     if (rc)
         return rc;
-    n = cix_panel_nrows(run->panel);
-    J = cix_panel_nindicators(run->panel);
-    ny = cli_per_year_weights(run) ? cix_panel_nyears(run->panel) : 1;
+    if (!(w = weights_alloc(run)))
+        return CLI_EXIT_NOMEM;
+    if ((rc = weights_of(run, run->opt.weighting, w, &res)) != CLI_EXIT_OK)
+        goto cleanup;
+    cli_print_notes(run, res);
     cix_error_clear(&err);
-    if (J != 0 && ny > SIZE_MAX / sizeof(double) / J) {
-        rc = CLI_EXIT_NOMEM;
-        cli_errorf("out of memory");
-        goto cleanup;
-    }
-    w = malloc((ny * J > 0 ? ny * J : 1) * sizeof *w);
-    if (!w) {
-        rc = CLI_EXIT_NOMEM;
-        cli_errorf("out of memory");
-        goto cleanup;
-    }
-    if (weights_by_compute(run)) {
-        /* only the weights are shown: the engine need not keep the
-         * normalized matrix (it can stream over the panel) */
-        run->opt.keep_normalized = 0;
-        st = cix_compute(run->panel, &run->opt, &res, &err);
-        if (st != CIX_OK) {
-            rc = cli_report(st, &err);
-            goto cleanup;
-        }
-        for (k = 0; k < ny; k++)
-            memcpy(w + k * J,
-                   cli_per_year_weights(run) ? cix_result_weights_year(res, k)
-                                             : cix_result_weights(res),
-                   J * sizeof *w);
-        cli_print_notes(run, res);
-    } else {
-        if (J != 0 && n > SIZE_MAX / sizeof(double) / J) {
-            rc = CLI_EXIT_NOMEM;
-            cli_errorf("out of memory");
-            goto cleanup;
-        }
-        y = malloc((n * J > 0 ? n * J : 1) * sizeof *y);
-        if (!y) {
-            rc = CLI_EXIT_NOMEM;
-            cli_errorf("out of memory");
-            goto cleanup;
-        }
-        st = cix_normalize(run->panel, &run->opt, y, &err);
-        if (st == CIX_OK)
-            st = cix_weights(run->panel, &run->opt, y, w, &err);
-        if (st != CIX_OK) {
-            rc = cli_report(st, &err);
-            goto cleanup;
-        }
-    }
     if (run->format == CLI_FMT_JSON && (run->opt.weighting == CIX_WEIGHT_PCA ||
                                         run->opt.weighting == CIX_WEIGHT_PCA_COEF)) {
         st = cix_pca_compute(run->panel, &run->opt, &pca, &err);
@@ -737,7 +945,6 @@ int cli_run_weights(cli_run *run)
 cleanup:
     cix_pca_free(pca);
     cix_result_free(res);
-    free(y);
     free(w);
     return rc;
 }
