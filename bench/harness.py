@@ -5,16 +5,18 @@ For each panel shape: generates the panel (cix-genpanel, seeded), measures the
 machine's limits (file read, number parsing, memory bandwidth, DSYRK), then
 runs, alternating the programs, the same pipeline with
 
-  cix        the `cix` program: `cix score --explain none` + `cix weights -w pca` (two
-             processes, each reading the panel: what a user of the command runs)
+  cix        the `cix` program, one command as a user runs it: `cix score --explain
+             none ... --weights-out W --compare-weights pca` (reads the panel once,
+             writes the scores, and the entropy and PCA weights to W)
   cix-lib    cix-bench-stages: the same work through the C API in one process,
              timed stage by stage
   pandas     bench/peers/pipeline_pandas.py (Debian's python3-pandas, numpy)
   fread      bench/peers/pipeline_fread.R  (R, data.table::fread)
   base-r     bench/peers/pipeline_base.R   (R, read.csv)
 
-Every run's weights (entropy and PCA) must agree with those of the `cix`
-program to 1e-9 (relative), and each program's first scores file must give
+Every run's weights (entropy and PCA) must agree with those of `cix weights -w
+entropy` and `cix weights -w pca` to 1e-9 (relative), and each program's first
+scores file must give
 the same ranks and rank changes and scores equal to 1e-9, or none of that
 program's times is reported. Wall time and peak RSS (wait4) are those of the
 process(es); stage times are what each program prints.
@@ -78,19 +80,22 @@ def kv_line(text, first):
 
 
 def read_weights(path):
-    """indicator -> (entropy, pca) from a weights CSV (# lines skipped)."""
-    out = {}
+    """column -> {indicator -> weight} from a weights CSV (# lines skipped):
+    indicator,entropy,pca of the peers and of `cix score --weights-out
+    --compare-weights pca`, indicator,weight of `cix weights`."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = [r for r in csv.reader(f) if r and not r[0].startswith("#")]
     head = rows[0]
+    out = {h: {} for h in head[1:]}
     for r in rows[1:]:
-        out[r[0]] = [float(x) for x in r[1:]]
-    return head, out
+        for h, x in zip(head[1:], r[1:]):
+            out[h][r[0]] = float(x)
+    return out
 
 
 def read_cli_weights(path):
-    _, w = read_weights(path)
-    return {k: v[0] for k, v in w.items()}
+    """indicator -> weight from the output of `cix weights`."""
+    return read_weights(path)["weight"]
 
 
 def rel_diff(a, b):
@@ -98,13 +103,18 @@ def rel_diff(a, b):
 
 
 def check_weights(path, ref_e, ref_p):
-    """Largest relative difference of the entropy and PCA weights in path."""
-    _, w = read_weights(path)
-    if set(w) != set(ref_e):
+    """Largest relative difference of the entropy and PCA weights in path
+    (columns entropy and pca) from the references; inf when a column or an
+    indicator is missing."""
+    w = read_weights(path)
+    if "entropy" not in w or "pca" not in w:
         return math.inf
     worst = 0.0
-    for k, (e, p) in w.items():
-        worst = max(worst, rel_diff(e, ref_e[k]), rel_diff(p, ref_p[k]))
+    for col, ref in (("entropy", ref_e), ("pca", ref_p)):
+        if set(w[col]) != set(ref):
+            return math.inf
+        for k, x in w[col].items():
+            worst = max(worst, rel_diff(x, ref[k]))
     return worst
 
 
@@ -220,12 +230,11 @@ def tool_commands(tool, shape, args, outdir):
     sc = os.path.join(outdir, "%s.%s.scores.csv" % (shape.name, tool))
     wt = os.path.join(outdir, "%s.%s.weights.csv" % (shape.name, tool))
     if tool == "cix":
-        wp = os.path.join(outdir, "%s.cix.pca.csv" % shape.name)
+        # one command: the panel is read once for the scores, the entropy
+        # weights of the run and the PCA weights (columns entropy,pca of wt)
         return [[args.cix, "score", "-q", "--explain", "none", "--impute", "mean", "-n", "minmax",
                  "-w", "entropy", "--cost", cost, "-a", "linear", "--ties", "min", "-o", sc,
-                 shape.csv],
-                [args.cix, "weights", "-q", "-w", "pca", "--impute", "mean", "--cost", cost,
-                 "-o", wp, shape.csv]], sc, wp
+                 "--weights-out", wt, "--compare-weights", "pca", shape.csv]], sc, wt
     if tool == "cix-lib":
         return [[args.stages, "-c", cost, "-o", sc, "-W", wt, shape.csv]], sc, wt
     if tool == "pandas":
@@ -239,7 +248,7 @@ def bench_shape(shape, args, membw, outdir, results):
     generate(shape, args)
     lim, raw = limits(shape, args, membw)
     cost = open(shape.cost).read().strip()
-    # reference weights: the cix program
+    # reference weights: `cix weights`, one method at a time
     ref_e_path = os.path.join(outdir, "%s.ref-entropy.csv" % shape.name)
     ref_p_path = os.path.join(outdir, "%s.ref-pca.csv" % shape.name)
     for w, path in (("entropy", ref_e_path), ("pca", ref_p_path)):
@@ -271,12 +280,9 @@ def bench_shape(shape, args, membw, outdir, results):
             if not ok:
                 status[tool] = "failed"
                 continue
-            # verification
-            if tool == "cix":
-                pca = read_cli_weights(wt)
-                d = max(rel_diff(pca[k], ref_p[k]) for k in ref_p)
-            else:
-                d = check_weights(wt, ref_e, ref_p)
+            # verification (the cix program's weights are those of cix weights
+            # bit for bit: its largest difference is 0)
+            d = check_weights(wt, ref_e, ref_p)
             worst[tool] = max(worst[tool], d)
             if d > REL_TOL:
                 status[tool] = "weights differ by %.3g" % d
