@@ -8,6 +8,8 @@
  *    panels made to reach their corners: zeros of both signs, an imputation
  *    mean equal to a present value, a zero fixed weight, a huge min-max
  *    range (infinite or NaN values in the scores), on 1, 2 and 3 threads;
+ *  - invalid panels (infinite values, rows or names twice) give
+ *    cix_panel_validate's error on the lean path too;
  *  - the correlation's checks and sums over blocks of rows: the error of the
  *    first failing column at its first bad row in a later block, and the
  *    values against the textbook formulas.
@@ -335,6 +337,61 @@ START_TEST(test_lean_signed_zero_column)
 }
 END_TEST
 
+/* An invalid panel gives cix_panel_validate's error whatever the options:
+ * the lean run checks names and rows itself and leaves infinite values to
+ * the full pipeline, which validates first. */
+static void same_error_as_validate(const cix_panel *p)
+{
+    static const cix_normalization N[] = {CIX_NORM_MINMAX, CIX_NORM_ZSCORE, CIX_NORM_NONE};
+    cix_error ev, ec;
+    cix_status sv = cix_panel_validate(p, &ev);
+    ck_assert_int_ne(sv, CIX_OK);
+    for (size_t k = 0; k < 3; k++) {
+        for (int keep = 0; keep < 2; keep++) {
+            cix_options o;
+            cix_result *r = NULL;
+            cix_options_init(&o);
+            o.normalization = N[k];
+            o.weighting = k == 0 ? CIX_WEIGHT_ENTROPY : CIX_WEIGHT_EQUAL;
+            o.impute = CIX_IMPUTE_MEAN;
+            o.keep_normalized = keep;
+            ck_assert_int_eq(cix_compute(p, &o, &r, &ec), sv);
+            ck_assert_ptr_null(r);
+            ck_assert_str_eq(ec.message, ev.message);
+            ck_assert_str_eq(ec.indicator, ev.indicator);
+            ck_assert_str_eq(ec.region, ev.region);
+            ck_assert_int_eq(ec.year, ev.year);
+        }
+    }
+}
+
+START_TEST(test_lean_invalid_panels)
+{
+    cix_panel *p = make_panel(50, 4, 3, fill_corners);
+    cix_error e;
+    double *c = cix_panel_column(p, 2);
+    /* infinite values, one of each sign */
+    c[77] = INFINITY;
+    same_error_as_validate(p);
+    c[77] = -INFINITY;
+    same_error_as_validate(p);
+    c[77] = 2.0;
+    cix_panel_column(p, 0)[3] = -INFINITY;
+    same_error_as_validate(p);
+    cix_panel_column(p, 0)[3] = 1.0;
+    /* a (region, year) twice */
+    ck_assert_cix_ok(cix_panel_set_row(p, 120, "r0007", 1992, &e), &e);
+    same_error_as_validate(p);
+    ck_assert_cix_ok(cix_panel_set_row(p, 120, "r0020", 1992, &e), &e);
+    /* an indicator name twice */
+    ck_assert_cix_ok(cix_panel_set_indicator(p, 2, "v00", &e), &e);
+    same_error_as_validate(p);
+    ck_assert_cix_ok(cix_panel_set_indicator(p, 2, "v02", &e), &e);
+    ck_assert_cix_ok(cix_panel_validate(p, &e), &e);
+    cix_panel_free(p);
+}
+END_TEST
+
 /* ---- correlation statistics in blocks of rows ---------------------------------- */
 
 START_TEST(test_correlation_blocks)
@@ -420,6 +477,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_lean_corners);
     tcase_add_test(tc, test_lean_signed_zero_column);
     tcase_add_test(tc, test_correlation_blocks);
+    tcase_add_test(tc, test_lean_invalid_panels);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -184,6 +184,55 @@ static cix_status adopt_notes(cix_result *r, const cix_i_notes *qn, const size_t
     return CIX_OK;
 }
 
+/*
+ * 1 when p passes the checks of cix_panel_validate other than the one for
+ * infinite values: every indicator named, no name twice, every row with a
+ * region, no two rows with the same region and year. In O(rows) with a
+ * table of regions x years, where cix_panel_validate sorts the rows; 0 when
+ * a check fails or cannot be made this way (then cix_panel_validate runs).
+ * The lean pass reads every value and leaves a panel with an infinite one
+ * to the full pipeline, which starts with cix_panel_validate.
+ */
+static int panel_plainly_valid(const cix_panel *p)
+{
+    const cix_allocator *a = cix_i_panel_allocator(p);
+    const size_t *reg = cix_i_panel_region_index(p);
+    const int32_t *yi = cix_i_panel_year_index(p);
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    size_t nreg = cix_panel_nregions(p), ny = yi ? cix_panel_nyears(p) : 1, cells;
+    unsigned char *seen;
+    int ok = 1;
+
+    if (J > 1024 || nreg == 0 || ny == 0 || nreg > ((size_t)-1) / ny)
+        return 0;
+    cells = nreg * ny;
+    if (cells > 4 * n + 4096)
+        return 0;
+    for (size_t j = 0; j < J; j++) {
+        const char *name = cix_panel_indicator(p, j);
+        if (!name[0])
+            return 0;
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(cix_panel_indicator(p, k), name) == 0)
+                return 0;
+    }
+    if (!(seen = cix_i_malloc(a, cells)))
+        return 0;
+    memset(seen, 0, cells);
+    for (size_t r = 0; r < n && ok; r++) {
+        size_t y = yi ? (size_t)yi[r] : 0, c;
+        if (reg[r] >= nreg || (yi && (yi[r] < 0 || y >= ny))) {
+            ok = 0;
+            break;
+        }
+        c = reg[r] * ny + y;
+        ok = !seen[c];
+        seen[c] = 1;
+    }
+    cix_i_free(a, seen);
+    return ok;
+}
+
 cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **out,
                        cix_error *err)
 {
@@ -200,7 +249,7 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     const char *msg;
     size_t n, nind, nq, jq, used = 1;
     double *yq = NULL, *wq = NULL, *sq = NULL;
-    int scope_built = 0;
+    int scope_built = 0, lean;
 
     if (!out)
         return cix_i_fail(err, CIX_EINVAL, "cix_compute: out is NULL");
@@ -230,7 +279,10 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
                           "%zu fixed weights given for %zu indicators: give one per "
                           "indicator",
                           o->nfixed_weights, nind);
-    if ((st = cix_panel_validate(p, err)) != CIX_OK)
+    /* the lean pipeline runs on a panel that passes the row and name checks;
+     * anything else is validated in full before the full pipeline */
+    lean = cix_i_lean_supported(p, o) && panel_plainly_valid(p);
+    if (!lean && (st = cix_panel_validate(p, err)) != CIX_OK)
         return st;
 
     a = cix_i_panel_allocator(p);
@@ -256,7 +308,7 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
 
     /* 0. the lean pipeline, when the options allow it: no copy of the panel */
     q = p;
-    if (cix_i_lean_supported(p, o)) {
+    if (lean) {
         r->wgroups = cix_i_malloc_array(a, nind, sizeof(double));
         if (!r->wgroups) {
             st = cix_i_nomem(err);
@@ -276,7 +328,8 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
         cix_i_free(a, r->wgroups);
         r->wgroups = NULL;
         r->nwgroups = 0;
-        st = CIX_OK;
+        if ((st = cix_panel_validate(p, err)) != CIX_OK)
+            goto cleanup;
     }
 
     /* 1. pre-treatment, on a copy: the panel itself is never changed */

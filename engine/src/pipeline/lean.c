@@ -19,8 +19,10 @@
  * column or one row whatever thread runs it: the weights and scores are
  * those of the full pipeline bit for bit, for any number of threads.
  * Anything the full pipeline would report as an error (a constant column,
- * a negative value for entropy, a missing cell in a score) stops the lean
- * run with CIX_EUNSUPPORTED and the full pipeline runs and reports it.
+ * a negative value for entropy, a missing cell in a score, an infinite
+ * value, which cix_compute leaves to cix_panel_validate before the full
+ * pipeline) stops the lean run with CIX_EUNSUPPORTED and the full pipeline
+ * runs and reports it.
  */
 #include <math.h>
 #include <string.h>
@@ -135,8 +137,11 @@ static int column_stats(const lean *L, const double *x, lcol *c)
     double lo = INFINITY, hi = -INFINITY;
 
     c->missing = 0;
-    for (size_t r = 0; r < n; r++)
+    for (size_t r = 0; r < n; r++) {
+        if (isinf(x[r]))
+            return 1; /* the full pipeline reports it */
         c->missing += isnan(x[r]);
+    }
     c->imp = NAN;
     if (c->missing && o->impute == CIX_IMPUTE_MEAN) {
         cix_i_ksum ks = {0, 0};
@@ -299,6 +304,8 @@ LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lco
         if (v > hi)
             hi = v;
     }
+    if (lo == -INFINITY || hi == INFINITY)
+        return 1; /* an infinite value: the full pipeline reports it */
     c->missing = missing;
     c->imp = NAN;
     k = n - missing;
