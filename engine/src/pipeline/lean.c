@@ -408,13 +408,14 @@ LEAN_NOINLINE static void qsum_block(const double *q, size_t m, zsum *a)
     a->c = c;
 }
 
-/* entropy_d of the min-max column of x, without storing it: one pass for
- * the checks and the sum of the shifted values z, one for the p ln p; the
- * z of a block of rows computed at once, again in the second pass by the
- * same operations, and summed in row order as cix_i_sum does. entropy_d
- * fails on an infinite y (then z is infinite) or a negative z, or through
- * the sum on an infinite z: here any infinite or negative z fails. */
-static int entropy_minmax(const lean *L, const double *x, const lcol *c, double *d)
+/* entropy_d of the min-max column of x: one pass computes the shifted
+ * values z into zc (n doubles) a block of rows at a time, checks them and
+ * sums them in row order as cix_i_sum does; a second pass takes the p ln p
+ * of zc / sum per block and sums them. entropy_d fails on an infinite y
+ * (then z is infinite) or a negative z, or through the sum on an infinite
+ * z: here any infinite or negative z fails. */
+static int entropy_minmax(const lean *L, const double *x, const lcol *c, double *zc,
+                          double *d)
 {
     size_t n = L->n;
     double zb[ZBLOCK], sum, e;
@@ -422,8 +423,8 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
 
     for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
         size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
-        shifted_block(L, c, x + r0, m, zb);
-        if (zsum_block(zb, m, &a))
+        shifted_block(L, c, x + r0, m, zc + r0);
+        if (zsum_block(zc + r0, m, &a))
             return 1;
     }
     sum = a.s + a.c;
@@ -436,9 +437,8 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
     a.s = a.c = 0.0;
     for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
         size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
-        shifted_block(L, c, x + r0, m, zb);
         for (size_t i = 0; i < m; i++)
-            zb[i] = zb[i] / sum;
+            zb[i] = zc[r0 + i] / sum;
         for (size_t i = 0; i < m; i++) {
             double pr = zb[i];
             if (pr > 0)
@@ -467,7 +467,7 @@ static int column_pass(const lean *L, size_t j, double *b1, double *b2)
         if (column_stats_minmax(L, x, c))
             return 1;
         if (o->weighting == CIX_WEIGHT_ENTROPY)
-            return entropy_minmax(L, x, c, &c->d);
+            return entropy_minmax(L, x, c, b1, &c->d);
     } else if (column_stats(L, x, c)) {
         return 1;
     }
@@ -639,7 +639,7 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
 {
     const cix_allocator *a = cix_i_panel_allocator(p);
     size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
-    int nt = cix_i_threads_resolve(o->nthreads, n * J), need_bufs;
+    int nt = cix_i_threads_resolve(o->nthreads, n * J), need_bufs, need2;
     lean L;
     double *d = NULL;
     cix_status st = CIX_OK;
@@ -649,9 +649,11 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.o = o;
     L.n = n;
     L.J = J;
-    /* entropy of min-max columns is computed from the panel's values */
-    need_bufs = (o->weighting == CIX_WEIGHT_ENTROPY && o->normalization != CIX_NORM_MINMAX) ||
-                o->weighting == CIX_WEIGHT_SD || o->weighting == CIX_WEIGHT_CV;
+    /* (entropy of min-max columns keeps its shifted values in buf1 only) */
+    need_bufs = o->weighting == CIX_WEIGHT_ENTROPY || o->weighting == CIX_WEIGHT_SD ||
+                o->weighting == CIX_WEIGHT_CV;
+    need2 = need_bufs &&
+            !(o->weighting == CIX_WEIGHT_ENTROPY && o->normalization == CIX_NORM_MINMAX);
     if ((size_t)nt > J)
         nt = (int)J;
     L.col = cix_i_malloc_array(a, J, sizeof *L.col);
@@ -667,8 +669,9 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.nbuf = nt; /* from here on the cleanup frees the entries */
     for (int t = 0; t < nt && need_bufs; t++) {
         L.buf1[t] = cix_i_malloc_array(a, n, sizeof(double));
-        L.buf2[t] = cix_i_malloc_array(a, n, sizeof(double));
-        if (!L.buf1[t] || !L.buf2[t]) {
+        if (need2)
+            L.buf2[t] = cix_i_malloc_array(a, n, sizeof(double));
+        if (!L.buf1[t] || (need2 && !L.buf2[t])) {
             st = cix_i_nomem(err);
             goto cleanup;
         }
