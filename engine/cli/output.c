@@ -857,8 +857,8 @@ static int order_cmp(const void *pa, const void *pb)
 static int order_counting(const cli_view *v, size_t *rows)
 {
     const cix_panel *p = v->panel;
-    size_t n = v->n, ny = cix_panel_has_year(p) ? cix_panel_nyears(p) : 0, i, y;
-    size_t *rows_of = NULL, *base = NULL, *at = NULL, *bucket = NULL, nb;
+    size_t n = v->n, ny = cix_panel_has_year(p) ? cix_panel_nyears(p) : 0, i, y, nb;
+    size_t *rows_of = NULL, *base = NULL, *at = NULL;
     int32_t *years = NULL;
     int rc = -1;
 
@@ -883,40 +883,37 @@ static int order_counting(const cli_view *v, size_t *rows)
         }
         rows_of[k]++;
     }
-    for (i = 0; i < n; i++) {
-        double r = v->rank[i];
-        if (!isnan(r) && !(r >= 1 && r <= (double)rows_of[v->year_index[i]] && r == floor(r))) {
-            rc = 1;
-            goto cleanup;
-        }
-    }
     /* buckets: per year, ranks 1..rows, then the missing ranks */
     nb = 0;
     for (y = 0; y < ny; y++) {
         base[y] = nb;
         nb += rows_of[y] + 1;
     }
-    bucket = malloc(n * sizeof *bucket);
     at = calloc(nb + 1, sizeof *at);
-    if ((n && !bucket) || !at)
+    if (!at)
         goto cleanup;
+#define BUCKET(i)                                                                      \
+    (base[v->year_index[i]] +                                                          \
+     (isnan(v->rank[i]) ? rows_of[v->year_index[i]] : (size_t)v->rank[i] - 1))
     for (i = 0; i < n; i++) {
-        size_t k = v->year_index[i];
         double r = v->rank[i];
-        bucket[i] = base[k] + (isnan(r) ? rows_of[k] : (size_t)r - 1);
-        at[bucket[i] + 1]++;
+        if (!isnan(r) && !(r >= 1 && r <= (double)rows_of[v->year_index[i]] && r == floor(r))) {
+            rc = 1;
+            goto cleanup;
+        }
+        at[BUCKET(i) + 1]++;
     }
     for (i = 0; i < nb; i++)
         at[i + 1] += at[i];
     for (i = 0; i < n; i++)
-        rows[at[bucket[i]]++] = i;
+        rows[at[BUCKET(i)]++] = i;
+#undef BUCKET
     rc = 0;
 
 cleanup:
     free(rows_of);
     free(base);
     free(years);
-    free(bucket);
     free(at);
     return rc;
 }
