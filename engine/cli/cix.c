@@ -209,9 +209,10 @@ static const char weights_out_text[] =
     "                            year), the bytes of 'cix weights -w METHOD'\n"
     "      --compare-weights M[,M...]\n"
     "                            with --weights-out: one more column per method\n"
-    "                            (equal, entropy, sd, cv, critic, pca, pca-coef), from\n"
-    "                            the panel already read, exactly as 'cix weights -w M'\n"
-    "                            with the same options computes them; one panel file\n";
+    "                            (equal, entropy, sd, cv, critic, pca, pca-coef)\n"
+    "                            from the panel already read, exactly as\n"
+    "                            'cix weights -w M' with the same options computes\n"
+    "                            them; one panel file\n";
 
 static const char direction_text[] =
     "\n"
@@ -317,8 +318,8 @@ void cli_help_command(FILE *fp, cli_command c)
               "  cix score -w pca --factors auto --impute mean --outliers jrc panel.csv\n"
               "  cix score -w entropy --weights-file expert.csv --combine linear:0.5 "
               "panel.csv\n"
-              "  cix score --explain none -o scores.csv --weights-out weights.csv "
-              "--compare-weights pca,critic panel.csv\n"
+              "  cix score -o s.csv --weights-out w.csv --compare-weights pca,critic "
+              "panel.csv\n"
               "  cix score --format csv-long -o results/ data/\n"
               "  cix score --model models/prov_innovation.csv --format xlsx -o ranks.xlsx "
               "panel.csv\n"
