@@ -315,9 +315,13 @@ cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const si
 /* Work (cells) below which the passes run on the calling thread alone. */
 #define CIX_I_PARALLEL_MIN_WORK ((size_t)1 << 18)
 
+/* The automatic thread count: the environment variable CIX_THREADS when it
+ * holds a whole number >= 1, else the number of online cores; at most
+ * CIX_I_MAX_THREADS. */
+int cix_i_threads_available(void);
 /* Threads to use for `work` cells: requested when >= 1 (at most
  * CIX_I_MAX_THREADS); automatic (0): 1 below CIX_I_PARALLEL_MIN_WORK, else
- * one per online core. */
+ * cix_i_threads_available(). */
 int cix_i_threads_resolve(int requested, size_t work);
 /* Runs fn(ctx, t, nthreads) for t = 0 .. nthreads-1, t = 0 on the calling
  * thread, the others on new threads (run here when one cannot be started),

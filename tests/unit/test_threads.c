@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cix_test.h"
+#include "internal.h"
 
 #define NREG 31
 #define NYEAR 12
@@ -176,12 +177,47 @@ START_TEST(two_threads_match_one)
 }
 END_TEST
 
+/* The automatic thread count takes CIX_THREADS when it is a whole number
+ * >= 1 and ignores anything else; an explicit count wins over it. */
+START_TEST(cix_threads_environment)
+{
+    const char *old = getenv("CIX_THREADS");
+    char *saved = old ? strdup(old) : NULL;
+    int cores;
+    size_t big = (size_t)1 << 24;
+
+    ck_assert_int_eq(unsetenv("CIX_THREADS"), 0);
+    cores = cix_i_threads_available();
+    ck_assert_int_ge(cores, 1);
+    ck_assert_int_eq(setenv("CIX_THREADS", "3", 1), 0);
+    ck_assert_int_eq(cix_i_threads_available(), 3);
+    ck_assert_int_eq(cix_i_threads_resolve(0, big), 3);
+    ck_assert_int_eq(cix_i_threads_resolve(0, 10), 1); /* small work: no threads */
+    ck_assert_int_eq(cix_i_threads_resolve(1, big), 1);
+    ck_assert_int_eq(cix_i_threads_resolve(2, big), 2);
+    ck_assert_int_eq(setenv("CIX_THREADS", "100000", 1), 0);
+    ck_assert_int_eq(cix_i_threads_available(), CIX_I_MAX_THREADS);
+    for (int i = 0; i < 5; i++) {
+        static const char *const junk[] = {"0", "-2", "two", "3x", ""};
+        ck_assert_int_eq(setenv("CIX_THREADS", junk[i], 1), 0);
+        ck_assert_int_eq(cix_i_threads_available(), cores);
+    }
+    if (saved) {
+        setenv("CIX_THREADS", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("CIX_THREADS");
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("threads");
     TCase *t = tcase_create("compute");
     tcase_set_timeout(t, 120);
     tcase_add_test(t, two_threads_match_one);
+    tcase_add_test(t, cix_threads_environment);
     suite_add_tcase(s, t);
     return cix_test_run(s);
 }

@@ -241,9 +241,11 @@ typedef struct cix_read_options {
     const cix_allocator *alloc;  /* NULL = libc; the panel keeps a copy */
     /* --- added in 0.2 (append-only) --- */
     int nthreads;                /* threads for reading a file or buffer: 0 =
-                                    automatic (one per core for large inputs),
-                                    1 = none; the panel never depends on it
-                                    (default 0) */
+                                    automatic (for large inputs the
+                                    environment variable CIX_THREADS when it
+                                    is a whole number >= 1, else one per
+                                    core), 1 = none; the panel never depends
+                                    on it (default 0) */
 } cix_read_options;
 
 /* Sets the documented defaults above. */
@@ -401,7 +403,10 @@ typedef struct cix_options {
     double entropy_shift;            /* entropy: add δ to every y first; default 0 */
     double entropy_smooth;           /* entropy: a + (1-a) y; default 0 (off) */
     int average_weights;             /* scope year: average the yearly weights */
-    int nthreads;                    /* 0 = automatic; results never depend on it */
+    int nthreads;                    /* 0 = automatic (CIX_THREADS from the
+                                        environment when it is a whole number
+                                        >= 1, else one per core); results
+                                        never depend on it */
 
     /* --- added in 0.2: the full method set (append-only) --- */
     int ddof;                        /* zscore, sd, critic: 1 (n-1, default) or 0 (n) */

@@ -600,7 +600,7 @@ static void count_finish(count_state *cs)
 
 static int auto_threads(uint64_t bytes)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = cix_i_threads_available();
     uint64_t by_size = bytes / AUTO_BYTES_PER_THREAD;
     if (n < 1)
         n = 1;

@@ -4,24 +4,40 @@
  * split by the callers into fixed pieces (columns, ranges of rows) that do
  * not depend on which thread runs them, so no result depends on T.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "../internal.h"
 
+int cix_i_threads_available(void)
+{
+    const char *env = getenv("CIX_THREADS");
+    long n = 0;
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        n = strtol(env, &end, 10);
+        if (errno || *end || n < 1)
+            n = 0; /* not a whole number >= 1: ignored */
+    }
+    if (n < 1)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > CIX_I_MAX_THREADS ? CIX_I_MAX_THREADS : (int)n;
+}
+
 int cix_i_threads_resolve(int requested, size_t work)
 {
-    long ncpu;
     if (requested == 1)
         return 1;
     if (requested > 1)
         return requested > CIX_I_MAX_THREADS ? CIX_I_MAX_THREADS : requested;
     if (work < CIX_I_PARALLEL_MIN_WORK)
         return 1;
-    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    if (ncpu < 1)
-        return 1;
-    return ncpu > CIX_I_MAX_THREADS ? CIX_I_MAX_THREADS : (int)ncpu;
+    return cix_i_threads_available();
 }
 
 typedef struct worker {
