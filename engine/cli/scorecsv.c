@@ -7,16 +7,20 @@
  * loop the loads of many rows are in flight at once, while in the
  * formatting loop each row would wait for its own cache misses. Blocks
  * are small enough (256 rows) that what the gather loop brought in is still
- * in the cache when the block is formatted. (Formatting on a second thread
- * gave no clear gain: the formatting is about 0.15 us a row.)
+ * in the cache when the block is formatted. Long outputs are formatted in
+ * pieces of PIECE_ROWS rows by two threads, each into its own buffer, and
+ * the pieces written in order: the same bytes as on one thread.
  *
  * The bytes are exactly those of the per-field writers of output.c
  * (cli_csv_field, cix_format_double, whole ranks as integers). */
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -24,6 +28,8 @@
 #define BLOCK_ROWS 256
 /* The buffer goes to the stream when it holds this much. */
 #define FLUSH_BYTES (1u << 20)
+/* Rows a thread formats at a time in long outputs. */
+#define PIECE_ROWS 32768
 
 /* A growing memory buffer. */
 typedef struct obuf {
@@ -221,6 +227,47 @@ static void gather(const csv_ctx *c, const size_t *ord, size_t m, grow *g)
         g[i].region_len = strlen(g[i].region);
 }
 
+/* 1 when the run allows a second thread: --threads, else CIX_THREADS from
+ * the environment (as the library reads it), else the number of cores. */
+static int two_threads(const cli_run *run)
+{
+    long n = run->opt.nthreads;
+    if (n == 0) {
+        const char *env = getenv("CIX_THREADS");
+        char *end;
+        if (env && *env) {
+            errno = 0;
+            n = strtol(env, &end, 10);
+            if (errno || *end || n < 1)
+                n = 0;
+        }
+        if (n == 0)
+            n = sysconf(_SC_NPROCESSORS_ONLN);
+    }
+    return n >= 2;
+}
+
+/* Rows ord[0..m) formatted into b (emptied first), gathered in blocks. */
+typedef struct piece {
+    const csv_ctx *c;
+    const size_t *ord;
+    size_t m;
+    grow g[BLOCK_ROWS];
+    obuf b;
+} piece;
+
+static void *format_piece(void *arg)
+{
+    piece *pc = arg;
+    pc->b.len = 0;
+    for (size_t i = 0; i < pc->m && !pc->b.nomem; i += BLOCK_ROWS) {
+        size_t m = pc->m - i < BLOCK_ROWS ? pc->m - i : BLOCK_ROWS;
+        gather(pc->c, pc->ord + i, m, pc->g);
+        format_rows(pc->c, pc->g, m, &pc->b);
+    }
+    return NULL;
+}
+
 static int flush(obuf *b, FILE *fp)
 {
     if (b->len && fwrite(b->s, 1, b->len, fp) != b->len) {
@@ -307,6 +354,44 @@ int cli_write_scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const 
             cli_csv_field(fp, cix_model_node_code(v->model, v->agg_node[k]));
         }
         fputc('\n', fp);
+    }
+    if (n >= 2 * PIECE_ROWS && two_threads(run)) {
+        /* two pieces at a time: the second on a thread of its own */
+        piece *pc = calloc(2, sizeof *pc);
+        if (!pc) {
+            rc = CLI_EXIT_NOMEM;
+            goto cleanup;
+        }
+        pc[0].c = pc[1].c = &c;
+        for (i = 0; i < n && rc == CLI_EXIT_OK; i += 2 * PIECE_ROWS) {
+            pthread_t th;
+            int started = 0;
+            pc[0].ord = ord + i;
+            pc[0].m = n - i < PIECE_ROWS ? n - i : PIECE_ROWS;
+            pc[1].ord = pc[0].ord + pc[0].m;
+            pc[1].m = n - i - pc[0].m < PIECE_ROWS ? n - i - pc[0].m : PIECE_ROWS;
+            if (pc[1].m)
+                started = pthread_create(&th, NULL, format_piece, &pc[1]) == 0;
+            format_piece(&pc[0]);
+            if (started)
+                pthread_join(th, NULL);
+            else
+                format_piece(&pc[1]);
+            for (k = 0; k < 2; k++) {
+                if (pc[k].b.nomem) {
+                    rc = CLI_EXIT_NOMEM;
+                    break;
+                }
+                if (flush(&pc[k].b, fp) != 0)
+                    break; /* the stream's error flag is left for cli_out_commit */
+            }
+            if (k < 2)
+                break;
+        }
+        free(pc[0].b.s);
+        free(pc[1].b.s);
+        free(pc);
+        goto cleanup;
     }
     for (i = 0; i < n; i += BLOCK_ROWS) {
         size_t m = n - i < BLOCK_ROWS ? n - i : BLOCK_ROWS;

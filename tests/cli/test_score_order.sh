@@ -125,6 +125,55 @@ for ties in min dense average; do
     fi
 done
 
+# A long output (70,000 rows: two threads format it in pieces when the run
+# may use them): the same bytes with one thread and with two, through
+# --threads and through CIX_THREADS, and in the order above.
+awk 'BEGIN {
+    print "region,year,a,b,c"
+    s = 777
+    for (y = 2019; y <= 2023; y++)
+        for (r = 0; r < 14000; r++) {
+            s = (s * 1103515245 + 12345) % 2147483648; a = 1 + s % 50
+            s = (s * 1103515245 + 12345) % 2147483648; b = (s % 100000) / 1000
+            s = (s * 1103515245 + 12345) % 2147483648; c = 1 + s % 7
+            printf "R%05d,%d,%d,%s,%d\n", r, y, a, b, c
+        }
+}' >"$TMP/long.csv"
+rows=$(($(wc -l <"$TMP/long.csv") - 1))
+"$CIX" score -q --explain none --threads 1 -o "$TMP/long1.csv" "$TMP/long.csv" 2>"$TMP/err" ||
+    { fail "long panel, --threads 1"; cat "$TMP/err"; }
+for how in "--threads 2" "--threads 0" "env 1" "env 2"; do
+    case $how in
+    env*) CIX_THREADS=${how#env } "$CIX" score -q --explain none -o "$TMP/long2.csv" \
+        "$TMP/long.csv" 2>"$TMP/err" ;;
+    *) "$CIX" score -q --explain none $how -o "$TMP/long2.csv" "$TMP/long.csv" 2>"$TMP/err" ;;
+    esac
+    if cmp -s "$TMP/long1.csv" "$TMP/long2.csv"; then
+        pass "long output ($rows rows): $how gives the bytes of --threads 1"
+    else
+        fail "long output: $how differs from --threads 1"
+        cat "$TMP/err"
+    fi
+done
+bad=$(awk -F, -v rows="$rows" '
+    FNR == NR { if (FNR > 1) pos[$1 "," $2] = FNR; next }
+    /^#/ || $1 == "region" { next }
+    {
+        k = $1 "," $2
+        if (!(k in pos) || (k in done)) { print "row " k " unexpected"; exit }
+        done[k] = 1; n++
+        if (n > 1 && ($2 < py || ($2 == py && ($4 + 0 < pr || ($4 + 0 == pr && pos[k] < pp))))) {
+            print "row " k " (rank " $4 ") after " pk " (rank " pr ")"; exit
+        }
+        py = $2; pr = $4 + 0; pp = pos[k]; pk = k
+    }
+    END { if (n != rows) print n " rows, expected " rows }' "$TMP/long.csv" "$TMP/long2.csv")
+if [ -z "$bad" ]; then
+    pass "long output: $rows rows by year, rank, input order"
+else
+    fail "long output: $bad"
+fi
+
 if [ $failures -gt 0 ]; then
     echo "$failures failure(s)"
     exit 1
