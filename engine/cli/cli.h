@@ -376,6 +376,9 @@ const char *cli_audit_flag_name(size_t f);
 void cli_audit_explain(cli_buf *b, const cli_run *run, const cix_audit *a, size_t f,
                        size_t j);
 
+/* Writes the decimal digits of v at d (room for 21 bytes); returns the end. */
+char *cli_put_int(char *d, long long v);
+
 /* Rows in output order: year, then rank, then input order. NULL when out
  * of memory. */
 size_t *cli_score_order(const cli_view *v);

@@ -287,15 +287,7 @@ void cli_put_double(FILE *fp, double x)
 static void put_int(FILE *fp, long long v)
 {
     char t[24];
-    size_t i = sizeof t;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        t[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        t[--i] = '-';
-    fwrite(t + i, 1, sizeof t - i, fp);
+    fwrite(t, 1, (size_t)(cli_put_int(t, v) - t), fp);
 }
 
 /* A rank: whole, or a half (average ties) printed exactly. */

@@ -122,8 +122,7 @@ static char *put_field(char *d, const char *s, size_t n)
     return d;
 }
 
-/* A whole number. */
-static char *put_int(char *d, long long v)
+char *cli_put_int(char *d, long long v)
 {
     char t[24];
     size_t i = sizeof t;
@@ -143,7 +142,7 @@ static char *put_int(char *d, long long v)
 static char *put_rank(char *d, double r)
 {
     if (r == floor(r) && fabs(r) < 1e15)
-        return put_int(d, (long long)r);
+        return cli_put_int(d, (long long)r);
     return d + cix_format_double(r, d);
 }
 
@@ -176,7 +175,7 @@ static void format_rows(const csv_ctx *c, const grow *g, size_t m, obuf *b)
         if (c->has_year) {
             *d++ = ',';
             if (c->panel_year)
-                d = put_int(d, g[i].year);
+                d = cli_put_int(d, g[i].year);
         }
         *d++ = ',';
         d += cix_format_double(g[i].score, d);

@@ -24,6 +24,25 @@ pass() {
     echo "ok   $*"
 }
 
+# Prints what is wrong with the order of the scores OUT of panel IN
+# (nothing when OUT holds every row of IN once, by year, rank, then the
+# row's position in IN).
+order_problems() {
+    awk -F, -v rows="$(($(wc -l <"$1") - 1))" '
+        FNR == NR { if (FNR > 1) pos[$1 "," $2] = FNR; next }
+        /^#/ || $1 == "region" { next }
+        {
+            k = $1 "," $2
+            if (!(k in pos) || (k in done)) { print "row " k " unexpected"; exit }
+            done[k] = 1; n++
+            if (n > 1 && ($2 < py || ($2 == py && ($4 + 0 < pr || ($4 + 0 == pr && pos[k] < pp))))) {
+                print "row " k " (rank " $4 ") after " pk " (rank " pr ")"; exit
+            }
+            py = $2; pr = $4 + 0; pp = pos[k]; pk = k
+        }
+        END { if (n != rows) print n " rows, expected " rows }' "$1" "$2"
+}
+
 cat >"$TMP/panel.csv" <<'EOF'
 region,year,a,b
 A,2021,2,2
@@ -104,19 +123,7 @@ awk 'BEGIN {
 rows=$(($(wc -l <"$TMP/ties.csv") - 1))
 for ties in min dense average; do
     "$CIX" score -q --explain none --ties $ties "$TMP/ties.csv" >"$TMP/out.csv" 2>"$TMP/err"
-    bad=$(awk -F, -v rows="$rows" '
-        FNR == NR { if (FNR > 1) pos[$1 "," $2] = FNR; next }
-        /^#/ || $1 == "region" { next }
-        {
-            k = $1 "," $2
-            if (!(k in pos) || (k in done)) { print "row " k " unexpected"; exit }
-            done[k] = 1; n++
-            if (n > 1 && ($2 < py || ($2 == py && ($4 + 0 < pr || ($4 + 0 == pr && pos[k] < pp))))) {
-                print "row " k " (rank " $4 ") after " pk " (rank " pr ")"; exit
-            }
-            py = $2; pr = $4 + 0; pp = pos[k]; pk = k
-        }
-        END { if (n != rows) print n " rows, expected " rows }' "$TMP/ties.csv" "$TMP/out.csv")
+    bad=$(order_problems "$TMP/ties.csv" "$TMP/out.csv")
     if [ -z "$bad" ] && [ -s "$TMP/out.csv" ]; then
         pass "generated panel with ties, --ties $ties: $rows rows by year, rank, input order"
     else
@@ -155,19 +162,7 @@ for how in "--threads 2" "--threads 0" "env 1" "env 2"; do
         cat "$TMP/err"
     fi
 done
-bad=$(awk -F, -v rows="$rows" '
-    FNR == NR { if (FNR > 1) pos[$1 "," $2] = FNR; next }
-    /^#/ || $1 == "region" { next }
-    {
-        k = $1 "," $2
-        if (!(k in pos) || (k in done)) { print "row " k " unexpected"; exit }
-        done[k] = 1; n++
-        if (n > 1 && ($2 < py || ($2 == py && ($4 + 0 < pr || ($4 + 0 == pr && pos[k] < pp))))) {
-            print "row " k " (rank " $4 ") after " pk " (rank " pr ")"; exit
-        }
-        py = $2; pr = $4 + 0; pp = pos[k]; pk = k
-    }
-    END { if (n != rows) print n " rows, expected " rows }' "$TMP/long.csv" "$TMP/long2.csv")
+bad=$(order_problems "$TMP/long.csv" "$TMP/long2.csv")
 if [ -z "$bad" ]; then
     pass "long output: $rows rows by year, rank, input order"
 else
