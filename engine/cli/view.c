@@ -19,6 +19,9 @@
 
 #include "cli.h"
 
+/* Rows whose contributions are formed and ranked at a time. */
+#define VIEW_BLOCK 512
+
 static void view_zero(cli_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -89,25 +92,28 @@ double cli_view_weight(const cli_view *v, const cli_run *run, size_t i, size_t r
     return cix_result_weights(v->res)[i];
 }
 
-/* Picks, for every row, the CLI_NHELP largest and smallest keys (NaN keys
- * skipped; ties keep indicator order). key is column-major n x nind. */
-static void pick(cli_view *v, const double *key, const double *shown)
+/* Picks, for rows r0 .. r0+m-1, the CLI_NHELP largest and smallest keys
+ * (NaN keys skipped; ties keep indicator order). key and shown hold those
+ * rows column by column: row r of indicator j at [j * ld + r - r0]. */
+static void pick(cli_view *v, const double *key, const double *shown, size_t ld, size_t r0,
+                 size_t m)
 {
-    size_t n = v->n, J = v->nind, r, j, k;
-    for (r = 0; r < n; r++) {
+    size_t J = v->nind, r, j, k;
+    for (r = r0; r < r0 + m; r++) {
         size_t *hp = v->help + r * CLI_NHELP, *hu = v->hurt + r * CLI_NHELP;
+        const double *kr = key + (r - r0), *sr = shown + (r - r0);
         for (k = 0; k < CLI_NHELP; k++) {
             hp[k] = hu[k] = (size_t)-1;
             v->help_val[r * CLI_NHELP + k] = NAN;
             v->hurt_val[r * CLI_NHELP + k] = NAN;
         }
         for (j = 0; j < J; j++) {
-            double x = key[j * n + r];
+            double x = kr[j * ld];
             if (isnan(x))
                 continue;
             /* insert into the helpers (descending) */
             for (k = 0; k < CLI_NHELP; k++)
-                if (hp[k] == (size_t)-1 || x > key[hp[k] * n + r])
+                if (hp[k] == (size_t)-1 || x > kr[hp[k] * ld])
                     break;
             if (k < CLI_NHELP) {
                 memmove(hp + k + 1, hp + k, (CLI_NHELP - 1 - k) * sizeof *hp);
@@ -115,7 +121,7 @@ static void pick(cli_view *v, const double *key, const double *shown)
             }
             /* and into the hurters (ascending) */
             for (k = 0; k < CLI_NHELP; k++)
-                if (hu[k] == (size_t)-1 || x < key[hu[k] * n + r])
+                if (hu[k] == (size_t)-1 || x < kr[hu[k] * ld])
                     break;
             if (k < CLI_NHELP) {
                 memmove(hu + k + 1, hu + k, (CLI_NHELP - 1 - k) * sizeof *hu);
@@ -124,9 +130,9 @@ static void pick(cli_view *v, const double *key, const double *shown)
         }
         for (k = 0; k < CLI_NHELP; k++) {
             if (hp[k] != (size_t)-1)
-                v->help_val[r * CLI_NHELP + k] = shown[hp[k] * n + r];
+                v->help_val[r * CLI_NHELP + k] = sr[hp[k] * ld];
             if (hu[k] != (size_t)-1)
-                v->hurt_val[r * CLI_NHELP + k] = shown[hu[k] * n + r];
+                v->hurt_val[r * CLI_NHELP + k] = sr[hu[k] * ld];
         }
     }
 }
@@ -198,19 +204,34 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
     v->hurt = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt);
     v->help_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->help_val);
     v->hurt_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt_val);
-    key = malloc((n * J > 0 ? n * J : 1) * sizeof *key);
-    shown = malloc((n * J > 0 ? n * J : 1) * sizeof *shown);
-    if (!v->help || !v->hurt || !v->help_val || !v->hurt_val || !key || !shown)
+    if (!v->help || !v->hurt || !v->help_val || !v->hurt_val)
         goto cleanup;
     if (v->linear) {
-        for (j = 0; j < J; j++) {
-            for (r = 0; r < n; r++) {
-                double c = cli_view_weight(v, run, j, r) * Y[j * n + r];
-                key[j * n + r] = c;
-                shown[j * n + r] = v->score[r] != 0 ? c / v->score[r] : NAN;
+        /* contributions w_j x y_ij, a block of rows at a time: the columns
+         * are read in runs, and no n x nind copy is made */
+        size_t bs = n < VIEW_BLOCK ? (n ? n : 1) : VIEW_BLOCK;
+        key = malloc((J ? J : 1) * bs * sizeof *key);
+        shown = malloc((J ? J : 1) * bs * sizeof *shown);
+        if (!key || !shown)
+            goto cleanup;
+        for (size_t r0 = 0; r0 < n; r0 += bs) {
+            size_t m = n - r0 < bs ? n - r0 : bs;
+            for (j = 0; j < J; j++) {
+                for (r = r0; r < r0 + m; r++) {
+                    double c = cli_view_weight(v, run, j, r) * Y[j * n + r];
+                    key[j * bs + r - r0] = c;
+                    shown[j * bs + r - r0] = v->score[r] != 0 ? c / v->score[r] : NAN;
+                }
             }
+            pick(v, key, shown, bs, r0, m);
         }
+        rc = CLI_EXIT_OK;
+        goto cleanup;
     } else {
+        key = malloc((n * J > 0 ? n * J : 1) * sizeof *key);
+        shown = malloc((n * J > 0 ? n * J : 1) * sizeof *shown);
+        if (!key || !shown)
+            goto cleanup;
         group = malloc((n ? n : 1) * sizeof *group);
         ranks = malloc((n ? n : 1) * sizeof *ranks);
         if (!group || !ranks)
@@ -222,7 +243,7 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
                 goto cleanup;
         memcpy(shown, key, n * J * sizeof *shown);
     }
-    pick(v, key, shown);
+    pick(v, key, shown, n, 0, n);
     rc = CLI_EXIT_OK;
 
 cleanup:
