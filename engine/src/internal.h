@@ -18,6 +18,14 @@
 
 /* ---- allocation (core/alloc.c) ---------------------------------------- */
 
+/* Blocks from this size on get the huge-page hint. */
+#define CIX_I_HUGE_MIN ((size_t)8 << 20)
+/* Asks the kernel for huge pages on the 2 MiB-aligned interior of a block
+ * of at least CIX_I_HUGE_MIN bytes (on virtual machines the first touch of
+ * 4 KiB pages can cost seconds per GiB). A hint: failures are ignored, the
+ * contents are unchanged. The default allocator applies it to its blocks. */
+void cix_i_advise_huge(void *ptr, size_t size);
+
 /* Copies *a into *dst, or the libc allocator when a is NULL. */
 void cix_i_alloc_init(cix_allocator *dst, const cix_allocator *a);
 void *cix_i_malloc(const cix_allocator *a, size_t size);

@@ -1,19 +1,47 @@
 /* Allocation through a handle's cix_allocator. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "../internal.h"
 
+void cix_i_advise_huge(void *ptr, size_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)1 << 21;
+    uintptr_t lo, hi;
+    if (!ptr || size < CIX_I_HUGE_MIN)
+        return;
+    lo = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    hi = ((uintptr_t)ptr + size) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
+#else
+    (void)ptr;
+    (void)size;
+#endif
+}
+
+/* The default allocator: the C library's, with the huge-page hint on large
+ * blocks (the panel and the matrices of the pipeline). */
 static void *libc_malloc(void *ud, size_t size)
 {
+    void *p = malloc(size);
     (void)ud;
-    return malloc(size);
+    cix_i_advise_huge(p, size);
+    return p;
 }
 
 static void *libc_realloc(void *ud, void *ptr, size_t size)
 {
+    void *p = realloc(ptr, size);
     (void)ud;
-    return realloc(ptr, size);
+    cix_i_advise_huge(p, size);
+    return p;
 }
 
 static void libc_free(void *ud, void *ptr)
@@ -39,7 +67,7 @@ void *cix_i_malloc(const cix_allocator *a, size_t size)
     if (size == 0)
         size = 1;
     if (!a)
-        return malloc(size);
+        return libc_malloc(NULL, size);
     return a->malloc_fn(a->ud, size);
 }
 
@@ -48,7 +76,7 @@ void *cix_i_realloc(const cix_allocator *a, void *ptr, size_t size)
     if (size == 0)
         size = 1;
     if (!a)
-        return realloc(ptr, size);
+        return libc_realloc(NULL, ptr, size);
     return a->realloc_fn(a->ud, ptr, size);
 }
 

@@ -37,7 +37,6 @@ static uint64_t hash_name(const char *s)
     return h;
 }
 
-static void advise_huge(void *ptr, size_t size);
 
 /* Creates a panel; fill = 1 sets every value to NaN, fill = 0 leaves the
  * values uninitialized (the caller writes every cell) and asks for huge
@@ -87,7 +86,7 @@ static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
         for (size_t i = 0; i < ncell; i++)
             p->data[i] = NAN;
     else
-        advise_huge(p->data, ncell * sizeof(double));
+        cix_i_advise_huge(p->data, ncell * sizeof(double));
     for (size_t r = 0; r < nrows; r++) {
         p->row_region[r] = NO_INDEX;
         p->row_year[r] = CIX_NO_YEAR;
@@ -504,27 +503,6 @@ const double *cix_i_panel_data_const(const cix_panel *p)
 /* ------------------------------------------------------------------------ */
 /* internal constructors for bulk loaders (the fast CSV path)               */
 /* ------------------------------------------------------------------------ */
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
-/* Asks the kernel for huge pages on the large, page-aligned interior of a
- * fresh buffer: on virtual machines the first touch of 4 KiB pages can cost
- * several seconds per GiB. A hint only; failures are ignored. */
-static void advise_huge(void *ptr, size_t size)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)1 << 21;
-    uintptr_t lo = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)ptr + size) & ~(huge - 1);
-    if (size >= 4 * huge && hi > lo)
-        (void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
-#else
-    (void)ptr;
-    (void)size;
-#endif
-}
 
 cix_status cix_i_panel_create_uninit(size_t nrows, size_t nindicators, int has_year,
                                      const cix_allocator *alloc, cix_panel **out,
