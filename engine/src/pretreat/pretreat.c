@@ -75,8 +75,9 @@ static cix_status subset(const cix_panel *src, const size_t *rows, size_t nr,
     cix_status st;
 
     *out = NULL;
-    st = cix_panel_create(nr, nc, cix_panel_has_year(src), cix_i_panel_allocator(src), &q,
-                          err);
+    /* every cell is written below: no NaN fill first */
+    st = cix_i_panel_create_uninit(nr, nc, cix_panel_has_year(src),
+                                   cix_i_panel_allocator(src), &q, err);
     if (st != CIX_OK)
         return st;
     for (size_t r = 0; r < nr; r++)
