@@ -250,6 +250,7 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     size_t n, nind, nq, jq, used = 1;
     double *yq = NULL, *wq = NULL, *sq = NULL;
     int scope_built = 0, lean;
+    int same_shape = 0; /* q is a copy of p with every row and indicator, in order */
 
     if (!out)
         return cix_i_fail(err, CIX_EINVAL, "cix_compute: out is NULL");
@@ -351,6 +352,13 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     }
     nq = cix_panel_nrows(q);
     jq = cix_panel_nindicators(q);
+    if (q != p && nq == n && jq == nind) {
+        same_shape = 1;
+        for (size_t k = 0; k < jq && same_shape; k++)
+            same_shape = ind_map[k] == k;
+        for (size_t i = 0; i < nq && same_shape; i++)
+            same_shape = row_map[i] == i;
+    }
 
     /* 2. normalize, weigh and aggregate on q */
     if ((st = cix_i_scope_build(q, oq, &s, err)) != CIX_OK)
@@ -362,7 +370,8 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
         st = cix_i_nomem(err);
         goto cleanup;
     }
-    if (q == p) {
+    if (q == p || same_shape) {
+        /* results computed in place: no copy to scatter back */
         yq = r->normalized;
         wq = r->wgroups;
         sq = r->scores;
@@ -390,6 +399,17 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     /* 3. back to the panel's rows and indicators */
     if (q == p) {
         memset(r->used, 1, nind);
+    } else if (same_shape) {
+        memset(r->used, 1, nind);
+        if (o->keep_normalized) {
+            r->treated = cix_i_malloc_array(a, n, nind * sizeof(double));
+            if (!r->treated) {
+                st = cix_i_nomem(err);
+                goto cleanup;
+            }
+            for (size_t k = 0; k < jq; k++)
+                memcpy(r->treated + k * n, cix_panel_column_const(q, k), n * sizeof(double));
+        }
     } else {
         size_t ncell = n * nind;
         memset(r->used, 0, nind);
@@ -441,7 +461,7 @@ rank:
 cleanup:
     if (scope_built)
         cix_i_scope_free(q, &s);
-    if (q != p) {
+    if (q != p && !same_shape) {
         cix_i_free(a, yq);
         cix_i_free(a, wq);
         cix_i_free(a, sq);
