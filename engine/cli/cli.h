@@ -392,6 +392,10 @@ int cli_write_scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const 
 void cli_model_weights_json(FILE *fp, const cli_view *v);
 int cli_model_weights_table(FILE *fp, const cli_view *v);
 void cli_model_notes_json(FILE *fp, const cli_view *v);
+/* One note as a JSON object, after a comma when `comma`; indicator: the
+ * name to show (NULL: none); the row as region and year of panel. */
+void cli_note_json(FILE *fp, const cix_note *t, int comma, const char *indicator,
+                   const cix_panel *panel);
 /* The name of a note kind in JSON ("imputed", ...). */
 const char *cli_note_kind_name(cix_note_kind k);
 

@@ -103,30 +103,11 @@ void cli_model_notes_json(FILE *fp, const cli_view *v)
     fputs(",\n  \"notes\": [", fp);
     for (i = 0; i < v->nnotes; i++) {
         const cix_note *t = v->notes[i];
-        fprintf(fp, "%s\n    {\"kind\": \"%s\"", i ? "," : "", cli_note_kind_name(t->kind));
-        if (t->indicator != (size_t)-1 && t->indicator < cix_model_nnodes(v->model)) {
-            fputs(", \"indicator\": ", fp);
-            cli_json_string(fp, cix_model_node_code(v->model, t->indicator));
-        }
-        if (t->row != CIX_NO_ROW && t->row < cix_panel_nrows(v->panel)) {
-            fputs(", \"region\": ", fp);
-            cli_json_string(fp, cix_panel_row_region(v->panel, t->row));
-            if (cix_panel_has_year(v->panel))
-                fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(v->panel, t->row));
-        }
-        if (!isnan(t->value_before)) {
-            fputs(", \"before\": ", fp);
-            cli_json_number(fp, t->value_before);
-        }
-        if (!isnan(t->value_after)) {
-            fputs(", \"after\": ", fp);
-            cli_json_number(fp, t->value_after);
-        }
-        if (t->count)
-            fprintf(fp, ", \"count\": %zu", t->count);
-        fputs(", \"message\": ", fp);
-        cli_json_string(fp, t->message);
-        fputs("}", fp);
+        cli_note_json(fp, t, i > 0,
+                      t->indicator != (size_t)-1 && t->indicator < cix_model_nnodes(v->model)
+                          ? cix_model_node_code(v->model, t->indicator)
+                          : NULL,
+                      v->panel);
     }
     fputs(v->nnotes ? "\n  ]" : "]", fp);
 }

@@ -438,6 +438,37 @@ const char *cli_note_kind_name(cix_note_kind k)
     }
 }
 
+/* One note as a JSON object, after a comma when `comma`: its indicator
+ * shown as `indicator` (NULL: none), its row as region and year of panel. */
+void cli_note_json(FILE *fp, const cix_note *t, int comma, const char *indicator,
+                   const cix_panel *panel)
+{
+    fprintf(fp, "%s\n    {\"kind\": \"%s\"", comma ? "," : "", cli_note_kind_name(t->kind));
+    if (indicator) {
+        fputs(", \"indicator\": ", fp);
+        cli_json_string(fp, indicator);
+    }
+    if (t->row != CIX_NO_ROW && t->row < cix_panel_nrows(panel)) {
+        fputs(", \"region\": ", fp);
+        cli_json_string(fp, cix_panel_row_region(panel, t->row));
+        if (cix_panel_has_year(panel))
+            fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(panel, t->row));
+    }
+    if (!isnan(t->value_before)) {
+        fputs(", \"before\": ", fp);
+        cli_json_number(fp, t->value_before);
+    }
+    if (!isnan(t->value_after)) {
+        fputs(", \"after\": ", fp);
+        cli_json_number(fp, t->value_after);
+    }
+    if (t->count)
+        fprintf(fp, ", \"count\": %zu", t->count);
+    fputs(", \"message\": ", fp);
+    cli_json_string(fp, t->message);
+    fputs("}", fp);
+}
+
 void cli_json_notes(FILE *fp, const cli_run *run, const cix_result *res)
 {
     size_t n, i;
@@ -449,30 +480,11 @@ void cli_json_notes(FILE *fp, const cli_run *run, const cix_result *res)
         const cix_note *t = cix_result_note(res, i);
         if (!t)
             continue;
-        fprintf(fp, "%s\n    {\"kind\": \"%s\"", i ? "," : "", cli_note_kind_name(t->kind));
-        if (t->indicator != (size_t)-1 && t->indicator < cix_panel_nindicators(run->panel)) {
-            fputs(", \"indicator\": ", fp);
-            cli_json_string(fp, cix_panel_indicator(run->panel, t->indicator));
-        }
-        if (t->row != CIX_NO_ROW && t->row < cix_panel_nrows(run->panel)) {
-            fputs(", \"region\": ", fp);
-            cli_json_string(fp, cix_panel_row_region(run->panel, t->row));
-            if (cix_panel_has_year(run->panel))
-                fprintf(fp, ", \"year\": %ld", (long)cix_panel_row_year(run->panel, t->row));
-        }
-        if (!isnan(t->value_before)) {
-            fputs(", \"before\": ", fp);
-            cli_json_number(fp, t->value_before);
-        }
-        if (!isnan(t->value_after)) {
-            fputs(", \"after\": ", fp);
-            cli_json_number(fp, t->value_after);
-        }
-        if (t->count)
-            fprintf(fp, ", \"count\": %zu", t->count);
-        fputs(", \"message\": ", fp);
-        cli_json_string(fp, t->message);
-        fputs("}", fp);
+        cli_note_json(fp, t, i > 0,
+                      t->indicator != (size_t)-1 && t->indicator < cix_panel_nindicators(run->panel)
+                          ? cix_panel_indicator(run->panel, t->indicator)
+                          : NULL,
+                      run->panel);
     }
     fputs(n ? "\n  ]" : "]", fp);
 }
