@@ -13,14 +13,12 @@
  *
  * The bytes are exactly those of the per-field writers of output.c
  * (cli_csv_field, cix_format_double, whole ranks as integers). */
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -226,24 +224,12 @@ static void gather(const csv_ctx *c, const size_t *ord, size_t m, grow *g)
         g[i].region_len = strlen(g[i].region);
 }
 
-/* 1 when the run allows a second thread: --threads, else CIX_THREADS from
- * the environment (as the library reads it), else the number of cores. */
+/* 1 when the run allows a second thread: --threads, else what the
+ * library's automatic count would be (CIX_THREADS, else the cores). */
 static int two_threads(const cli_run *run)
 {
-    long n = run->opt.nthreads;
-    if (n == 0) {
-        const char *env = getenv("CIX_THREADS");
-        char *end;
-        if (env && *env) {
-            errno = 0;
-            n = strtol(env, &end, 10);
-            if (errno || *end || n < 1)
-                n = 0;
-        }
-        if (n == 0)
-            n = sysconf(_SC_NPROCESSORS_ONLN);
-    }
-    return n >= 2;
+    int n = run->opt.nthreads;
+    return (n ? n : cix_default_threads()) >= 2;
 }
 
 /* Rows ord[0..m) formatted into b (emptied first), gathered in blocks. */

@@ -191,6 +191,7 @@ START_TEST(cix_threads_environment)
     ck_assert_int_ge(cores, 1);
     ck_assert_int_eq(setenv("CIX_THREADS", "3", 1), 0);
     ck_assert_int_eq(cix_i_threads_available(), 3);
+    ck_assert_int_eq(cix_default_threads(), 3);
     ck_assert_int_eq(cix_i_threads_resolve(0, big), 3);
     ck_assert_int_eq(cix_i_threads_resolve(0, 10), 1); /* small work: no threads */
     ck_assert_int_eq(cix_i_threads_resolve(1, big), 1);

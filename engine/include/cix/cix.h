@@ -994,6 +994,16 @@ CIX_API const double *cix_targets_share_met(const cix_targets *t);
 CIX_API const size_t *cix_targets_met(const cix_targets *t);
 CIX_API const size_t *cix_targets_known(const cix_targets *t);
 
+/* ------------------------------------------------------------------------ */
+/* Threads (added in 0.3; append-only)                                      */
+/* ------------------------------------------------------------------------ */
+
+/* The thread count that nthreads = 0 stands for on large inputs: the
+ * environment variable CIX_THREADS when it holds a whole number >= 1, else
+ * the number of online cores; at most 64. For a program that runs work of
+ * its own beside the library's and wants the same setting. */
+CIX_API int cix_default_threads(void);
+
 #ifdef __cplusplus
 }
 #endif

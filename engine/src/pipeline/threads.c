@@ -29,6 +29,11 @@ int cix_i_threads_available(void)
     return n > CIX_I_MAX_THREADS ? CIX_I_MAX_THREADS : (int)n;
 }
 
+int cix_default_threads(void)
+{
+    return cix_i_threads_available();
+}
+
 int cix_i_threads_resolve(int requested, size_t work)
 {
     if (requested == 1)
