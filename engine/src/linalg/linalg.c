@@ -5,19 +5,21 @@
  *
  * Correlation, for the n x J column-major x:
  *   1. mean_j by compensated summation; c_ij = x_ij - mean_j;
- *   2. a second compensated pass removes the residual mean of c (values
- *      around 1e9 with unit spread leave a mean error of ~1e-7 after the
- *      first pass; after the second it is at the rounding level of c);
- *   3. z_ij = c_ij / ||c_j|| (||c_j|| from a compensated sum of squares);
- *   4. R = Z^T Z by DSYRK (upper triangle), copied to the lower one;
- *      the diagonal is set to 1 and off-diagonal entries clamped to [-1, 1].
- * Z is never held whole: steps 1-3 keep three numbers per column, and the
- * product runs over blocks of rows of Z, filled from the columns of x as
+ *   2. C = C^T C by DSYRK (upper triangle), block after block of rows, and
+ *      with it the plain sum t_j of each c_j;
+ *   3. the residual mean of c is removed from the product: C_ij - t_i t_j / n
+ *      (values around 1e9 with unit spread leave a mean error of ~1e-7
+ *      after step 1; this takes it out of the inner products);
+ *   4. R_ij = C_ij / (||c_i|| ||c_j||) with ||c_j||^2 = C_jj; the diagonal
+ *      is set to 1 and off-diagonal entries clamped to [-1, 1].
+ * C is never held whole: step 1 keeps one number per column, and the
+ * product runs over blocks of rows of c, filled from the columns of x as
  * needed (cix_i_correlation_src takes the columns from a callback, so a
  * caller can derive them on the fly from a panel without a copy of it).
- * Because the data are centred and scaled before the product, the large
- * offset never enters the inner products: 1e6 rows around 1e9 with unit
- * spread give correlations correct to ~1e-13.
+ * The data are centred before the product, so the large offset never
+ * enters the inner products: 1e6 rows around 1e9 with unit spread give
+ * correlations correct to ~1e-13. The norms come from the product itself,
+ * so the data are read twice, not four times.
  */
 #include <cblas.h>
 #include <lapacke.h>
@@ -47,7 +49,9 @@ static const char *ind_name(const cix_panel *p, size_t j, char *buf, size_t size
 
 /* Per-column constants of the centring and scaling. */
 typedef struct corr_col {
-    double mean, m2, norm;
+    double mean, norm;
+    double part[4]; /* sums of the centred values of rows 4k, 4k+1, ... */
+    double sum;     /* (part[0] + part[1]) + (part[2] + part[3]) */
 } corr_col;
 
 typedef struct corr_ctx {
@@ -112,53 +116,15 @@ CORR_NOINLINE static size_t check_sum_block(const double *c, size_t m, double fi
     return m;
 }
 
-/* Second pass: the sum of c - mean (cix_i_sum, NaN skipped). */
-CORR_NOINLINE static void dev_sum_block(const double *c, size_t m, double mean, double *sum,
-                                        double *comp)
-{
-    double s = *sum, k = *comp;
-    for (size_t i = 0; i < m; i++) {
-        double d = c[i] - mean;
-        if (!isnan(d)) /* (a NaN mean: an overflow) */
-            ksum_step(&s, &k, d);
-    }
-    *sum = s;
-    *comp = k;
-}
-
-/* Third pass: the compensated sum of squares of (c - mean) - m2
- * (compensated as cix_i_sum; the terms are never negative). */
-CORR_NOINLINE static void sq_sum_block(const double *c, size_t m, double mean, double m2,
-                                       double *sum, double *comp)
-{
-    double s = *sum, k = *comp;
-    for (size_t i = 0; i < m; i++) {
-        double d = c[i] - mean;
-        double v, t;
-        d -= m2;
-        v = d * d;
-        t = s + v;
-        if (fabs(s) >= v)
-            k += (s - t) + v;
-        else
-            k += (v - t) + s;
-        s = t;
-    }
-    *sum = s;
-    *comp = k;
-}
-
 /* Statistics of column j: the checks (every cell present and finite, not
- * all equal), mean, residual mean and norm, by the operations of the
- * one-matrix version in the same order (centred values recomputed from the
- * source in each pass, sums in row order). c: STAT_BLOCK doubles of
- * scratch. */
+ * all equal) and the mean (compensated, in row order). c: STAT_BLOCK
+ * doubles of scratch. */
 static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col *out,
                                cix_error *err)
 {
     const cix_panel *p = cx->p;
     size_t n = cx->n;
-    double mean, m2, norm, first = 0.0, s = 0.0, k = 0.0;
+    double first = 0.0, s = 0.0, k = 0.0;
     int varies = 0;
     char nb[32];
 
@@ -192,34 +158,9 @@ static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col
         cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
         return CIX_EDEGENERATE;
     }
-    mean = (s + k) / (double)n;
-    s = k = 0.0;
-    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
-        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK;
-        cx->src->get(cx->src->ud, j, r0, m, c);
-        dev_sum_block(c, m, mean, &s, &k);
-    }
-    m2 = (s + k) / (double)n;
-    s = k = 0.0;
-    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
-        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK;
-        cx->src->get(cx->src->ud, j, r0, m, c);
-        sq_sum_block(c, m, mean, m2, &s, &k);
-    }
-    norm = sqrt(s + k);
-    if (!(norm > 0) || !isfinite(norm)) {
-        cix_i_fail(err, isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC,
-                   "indicator '%s' has %s spread, so its correlations cannot be "
-                   "computed: %s",
-                   ind_name(p, j, nb, sizeof nb), isfinite(norm) ? "no" : "too large a",
-                   isfinite(norm) ? "drop it (--drop-constant) or fix the data"
-                                  : "rescale it (other units) or take logs");
-        cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
-        return isfinite(norm) ? CIX_EDEGENERATE : CIX_ENUMERIC;
-    }
-    out->mean = mean;
-    out->m2 = m2;
-    out->norm = norm;
+    out->mean = (s + k) / (double)n;
+    out->part[0] = out->part[1] = out->part[2] = out->part[3] = 0.0;
+    out->sum = out->norm = 0.0;
     return CIX_OK;
 }
 
@@ -242,19 +183,44 @@ static void stats_worker(void *arg, int t, int nt)
     }
 }
 
-/* Thread t fills columns t, t + nt, ... of the block of rows r0 .. r0+m. */
+/* Adds c[0..m) to the four running sums part[]: c[i] to part[i % 4] (every
+ * block but the last has a multiple of 4 rows, so a row's sum is that of
+ * its row number). A fixed order: the same bits on any thread count. */
+static void part_sums(const double *c, size_t m, double part[4])
+{
+    double s0 = part[0], s1 = part[1], s2 = part[2], s3 = part[3];
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        s0 += c[i];
+        s1 += c[i + 1];
+        s2 += c[i + 2];
+        s3 += c[i + 3];
+    }
+    if (i < m)
+        s0 += c[i++];
+    if (i < m)
+        s1 += c[i++];
+    if (i < m)
+        s2 += c[i];
+    part[0] = s0;
+    part[1] = s1;
+    part[2] = s2;
+    part[3] = s3;
+}
+
+/* Thread t fills columns t, t + nt, ... of the block of rows r0 .. r0+m
+ * with the centred values, and adds them to the column's sum. */
 static void block_worker(void *arg, int t, int nt)
 {
     corr_ctx *cx = arg;
     for (size_t j = (size_t)t; j < cx->J; j += (size_t)nt) {
         double *c = cx->zb + j * cx->m;
-        const corr_col *q = &cx->cc[j];
+        corr_col *q = &cx->cc[j];
+        double mean = q->mean;
         cx->src->get(cx->src->ud, j, cx->r0, cx->m, c);
-        for (size_t i = 0; i < cx->m; i++) {
-            double v = c[i] - q->mean;
-            v -= q->m2;
-            c[i] = v / q->norm;
-        }
+        for (size_t i = 0; i < cx->m; i++)
+            c[i] -= mean;
+        part_sums(c, cx->m, q->part);
     }
 }
 
@@ -324,15 +290,12 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
             goto cleanup;
         }
     }
-    if (sd)
-        for (size_t j = 0; j < J; j++)
-            sd[j] = cx.cc[j].norm / sqrt((double)(n - 1));
     for (int t = 0; t < nt; t++) {
         cix_i_free(a, cx.scratch[t]);
         cx.scratch[t] = NULL;
     }
 
-    /* 2. R = Z^T Z, block after block in row order */
+    /* 2. C = c^T c, block after block in row order */
     cx.zb = cix_i_malloc_array(a, bmax, J * sizeof(double));
     if (!cx.zb) {
         st = cix_i_nomem(err);
@@ -345,10 +308,44 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
         cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (blasint)J, (blasint)cx.m, 1.0,
                     cx.zb, (blasint)cx.m, b == 0 ? 0.0 : 1.0, R, (blasint)J);
     }
+
+    /* 3. without the residual means; the norms, in column order */
+    for (size_t j = 0; j < J; j++) {
+        const double *t = cx.cc[j].part;
+        cx.cc[j].sum = (t[0] + t[1]) + (t[2] + t[3]);
+    }
+    for (size_t j = 0; j < J; j++) {
+        double nj;
+        double tj = cx.cc[j].sum, cjj;
+        char nb[32];
+        for (size_t i = 0; i <= j; i++)
+            R[i + j * J] -= cx.cc[i].sum * tj / (double)n;
+        cjj = R[j + j * J];
+        if (!(cjj > 0) || !isfinite(cjj)) {
+            /* an overflow gives an infinite or NaN cjj; rounding of a
+             * spread below it, a cjj <= 0 */
+            int big = isinf(cjj) || isnan(cjj);
+            cix_i_fail(err, big ? CIX_ENUMERIC : CIX_EDEGENERATE,
+                       "indicator '%s' has %s spread, so its correlations cannot be "
+                       "computed: %s",
+                       ind_name(p, j, nb, sizeof nb), big ? "too large a" : "no",
+                       big ? "rescale it (other units) or take logs"
+                           : "drop it (--drop-constant) or fix the data");
+            cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
+            st = big ? CIX_ENUMERIC : CIX_EDEGENERATE;
+            goto cleanup;
+        }
+        nj = sqrt(cjj);
+        cx.cc[j].norm = nj;
+        if (sd)
+            sd[j] = nj / sqrt((double)(n - 1));
+    }
+
+    /* 4. R */
     for (size_t j = 0; j < J; j++) {
         R[j + j * J] = 1.0;
         for (size_t i = 0; i < j; i++) {
-            double v = R[i + j * J];
+            double v = R[i + j * J] / cx.cc[i].norm / cx.cc[j].norm;
             if (v > 1.0)
                 v = 1.0;
             else if (v < -1.0)
