@@ -441,8 +441,8 @@ def main():
     ap.add_argument("--out", required=True, help="where results.csv, summary.csv, chart.svg go")
     ap.add_argument("--shapes", default="small,medium,large")
     ap.add_argument("--runs", type=int, default=5, help="runs of each program (median reported)")
-    ap.add_argument("--large-runs", type=int, default=3, help="runs on the large panel")
-    ap.add_argument("--base-r-large-runs", type=int, default=1,
+    ap.add_argument("--large-runs", type=int, default=5, help="runs on the large panel")
+    ap.add_argument("--base-r-large-runs", type=int, default=5,
                     help="runs of base R on the large panel (about 4 minutes each)")
     ap.add_argument("--tools", default=",".join(TOOLS))
     ap.add_argument("--missing", default="0.01", help="share of missing cells")

@@ -5,8 +5,9 @@
 # usage: sh bench/run.sh [--quick] [harness options]     (from anywhere)
 #   --quick            3 runs, small and medium panels only (a quick check)
 #   --runs N           runs of each program on small and medium (default 5)
-#   --large-runs N     runs on the large panel (default 3)
-#   --base-r-large-runs N   base R on the large panel (default 1: ~4 min a run)
+#   --large-runs N     runs on the large panel (default 5)
+#   --base-r-large-runs N   base R on the large panel (default 5; about 3 min a
+#                      run: the whole default run takes about 40 minutes)
 #   --shapes LIST      small,medium,large (default all three)
 #   --tools LIST       cix,cix-lib,pandas,fread,base-r (default all)
 # environment:
