@@ -128,9 +128,11 @@ static int leading_zeros(uint64_t x) /* x != 0 */
 
 /*
  * The bits of the double nearest to v (round to nearest even) into *bits,
- * where v = w x 10^q (w != 0) or, with `dropped`, w x 10^q < v <
- * (w + 1) x 10^q; returns 1, or 0 when the 192-bit product cannot decide
- * (the caller then takes the exact path).
+ * where v = w x 2^k x 10^q (w != 0; k >= 0, and w >= 2^63 when k > 0) or,
+ * with `dropped`, w x 2^k x 10^q < v < (w + 1) x 2^k x 10^q; returns 1, or 0
+ * when the 192-bit product cannot decide (the caller then takes the exact
+ * path). The factor 2^k only moves the binary exponent; below it is left
+ * out (k = 0).
  *
  * With n = w shifted left by lz until its top bit is set and T, E the
  * table's 5^q ~ T x 2^E, w x 10^q = n x T* x 2^(E + q - lz) with T <= T* <
@@ -148,21 +150,18 @@ static int leading_zeros(uint64_t x) /* x != 0 */
  * Crossing into the next binade needs no care: P is then within W of it,
  * rem >= half, and rounding up carries into the exponent.
  */
-static int round_w10q(uint64_t w, int64_t q, int dropped, uint64_t *bits)
+static inline int round_w10q(uint64_t w, int64_t q, int dropped, int k, uint64_t *bits)
 {
     const struct cix_pow5 *t;
-    uint64_t n, lo_lo, lo_hi, hi_lo, hi_hi, u_lo, u_hi, m, r;
-    uint64_t rem_hi, rem_lo, half_hi;
-    int lz, top, keep, sh, up;
+    uint64_t n, lo_lo, lo_hi, hi_lo, hi_hi, u_lo, u_hi, m, r, rem_hi, half_hi;
+    int lz, top, sh, up;
     int64_t e;
 
-    if (q < CIX_POW5_QMIN) { /* v < 10^20 x 10^-343 < 2^-1075: rounds to 0 */
-        *bits = 0;
-        return 1;
-    }
-    if (q > CIX_POW5_QMAX) { /* v >= 10^309 */
-        *bits = INF_BITS;
-        return 1;
+    if ((uint64_t)(q - CIX_POW5_QMIN) > (uint64_t)(CIX_POW5_QMAX - CIX_POW5_QMIN)) {
+        /* q < QMIN: v < 10^20 x 10^-343 < 2^-1075 rounds to 0 (w x 2^k may
+         * be larger: left to the exact path); q > QMAX: v >= 10^309 */
+        *bits = q < 0 ? 0 : INF_BITS;
+        return q > 0 || k == 0;
     }
     t = &cix_pow5_table[q - CIX_POW5_QMIN];
     lz = leading_zeros(w);
@@ -172,41 +171,54 @@ static int round_w10q(uint64_t w, int64_t q, int dropped, uint64_t *bits)
     u_lo = hi_lo + lo_hi; /* P = hi_hi:u_lo:lo_lo, U = u_hi:u_lo */
     u_hi = hi_hi + (u_lo < hi_lo);
     top = (int)(u_hi >> 63);
-    e = 190 + top + (int64_t)t->e + q - lz;
-    if (e > 1023) {
+    e = 190 + top + (int64_t)t->e + q - lz + k;
+    /* s = 191 + top - keep bits below the kept ones (138 to 191), of which
+     * the upper sh = s - 128 (10 to 63) bits are in u_hi; keep = 53 for a
+     * normal result */
+    if ((uint64_t)(e + 1022) <= 2045) {
+        sh = 10 + top;
+    } else if (e > 1023) {
         *bits = INF_BITS;
         return 1;
-    }
-    if (e >= -1022) {
-        keep = 53;
     } else {
-        keep = (int)(e + 1075);
-        if (keep <= 0)
-            return 0; /* below 2^-1074: left to the exact path */
+        int keep = (int)(e + 1075);
+        if (keep <= 0) {
+            /* below 2^-1074, and never exactly 2^-1075 (q < 0 here: 5^q is
+             * not exact, and w x 10^q = 2^-1075 needs w >= 5^1075). In
+             * [2^-1075, 2^-1074) it rounds up to 2^-1074; below 2^-1076 it
+             * stays below 2^-1075 (the interval is far narrower than the
+             * binade) and rounds to 0; in between the exact path decides. */
+            if (e == -1075)
+                *bits = 1;
+            else if (e <= -1077)
+                *bits = 0;
+            else
+                return 0;
+            return 1;
+        }
+        sh = 63 + top - keep;
     }
-    /* s = 191 + top - keep bits below the kept ones (138 to 191), of which
-     * the upper sh = s - 128 (10 to 63) bits are in u_hi */
-    sh = 191 + top - keep - 128;
     m = u_hi >> sh;
     rem_hi = u_hi & ((UINT64_C(1) << sh) - 1);
-    rem_lo = u_lo;
     half_hi = UINT64_C(1) << (sh - 1); /* the midpoint is half_hi:0 */
-    if (!dropped && q >= 0 && q <= CIX_POW5_EXACT_QMAX) {
+    if (!dropped && (uint64_t)q <= CIX_POW5_EXACT_QMAX) {
         if (rem_hi != half_hi)
             up = rem_hi > half_hi;
-        else if (rem_lo != 0 || lo_lo != 0)
+        else if (u_lo != 0 || lo_lo != 0)
             up = 1;
         else
             up = (int)(m & 1); /* a tie: to even */
-    } else if (rem_hi >= half_hi) {
-        up = 1;
     } else {
-        /* rem + 1 + W / 2^64 <= half, with W / 2^64 = 1 or 1 + 2^(lz+64) */
-        uint64_t add_hi = dropped ? UINT64_C(1) << lz : 0, sum_lo = rem_lo + 2;
-        uint64_t sum_hi = rem_hi + add_hi + (sum_lo < rem_lo);
-        if (sum_hi < rem_hi || sum_hi > half_hi || (sum_hi == half_hi && sum_lo != 0))
+        /* with rem = rem_hi:u_lo: up when rem >= half; down when
+         * rem + 1 + W / 2^64 <= half, W / 2^64 = 1 or 1 + 2^(lz+64), which
+         * rem_hi + 2^lz + 1 < half_hi (or rem_hi + 1 < half_hi) ensures;
+         * both without a branch (up or down is a coin toss for random
+         * digits). No overflow: half_hi <= 2^62, and lz <= 4 with dropped
+         * digits (w has 19 digits or 64 bits). */
+        uint64_t add_hi = ((uint64_t)(dropped != 0) << lz) + 1;
+        up = rem_hi >= half_hi;
+        if (!(up | (rem_hi + add_hi < half_hi)))
             return 0;
-        up = 0;
     }
     m += (uint64_t)up;
     r = e >= -1022 ? ((uint64_t)(e + 1022) << 52) + m : m;
@@ -400,7 +412,7 @@ static int parse_words(const char *s, size_t len, double *out)
         return 1;
     }
 #endif
-    if (!round_w10q(m, -(int64_t)f, 0, &bits))
+    if (!round_w10q(m, -(int64_t)f, 0, 0, &bits))
         return 0;
     bits |= (uint64_t)neg << 63;
     memcpy(out, &bits, sizeof bits);
@@ -523,7 +535,7 @@ static NOINLINE int parse_general(const char *s, size_t len, double *out)
 
     {
         uint64_t bits;
-        if (round_w10q(m, dexp + e10, sticky, &bits)) {
+        if (round_w10q(m, dexp + e10, sticky, 0, &bits)) {
             bits |= (uint64_t)neg << 63;
             memcpy(out, &bits, sizeof *out);
             return 0;
@@ -569,12 +581,170 @@ static NOINLINE int parse_general(const char *s, size_t len, double *out)
     }
 }
 
+#if SWAR_DIGITS
+/* The leading significant digits of a digit sequence read in pieces:
+ * value = (m + f) x 2^b x 10^dropped with 0 <= f < 1, and f > 0 exactly when
+ * sticky != 0. While the digits fit in 64 bits, m holds them all (b = 0,
+ * f = 0, nothing dropped; leading zeros add nothing); the piece that
+ * overflows is formed in 128 bits and its top 64 bits kept (b > 0), and
+ * from then on the digits are only counted and flagged. */
+typedef struct digit_acc {
+    uint64_t m, sticky;
+    int64_t dropped;
+    int b;
+} digit_acc;
+
+/* Appends c <= 8 digits, their values in the low bytes of x (first digit
+ * lowest, the bytes above them zero). */
+static inline void acc_digits(digit_acc *a, uint64_t x, unsigned c)
+{
+    uint64_t v = c == 8 ? combine8(x) : combine8((x << 8 * (7 - c)) << 8);
+    if (c == 8 ? a->m < UINT64_C(100000000000) : a->m < pow10_u64[19 - c]) {
+        a->m = a->m * pow10_u64[c] + v; /* < 10^19 */
+    } else if (a->b) {
+        a->sticky |= x;
+        a->dropped += (int64_t)c;
+    } else {
+        uint64_t hi, lo = mul_64(a->m, pow10_u64[c], &hi);
+        lo += v;
+        hi += lo < v;
+        if (hi == 0) {
+            a->m = lo;
+        } else {
+            int b = 64 - leading_zeros(hi); /* hi:lo >> b, 1 <= b <= 64 */
+            a->m = (hi << (64 - b)) | ((lo >> 1) >> (b - 1));
+            a->sticky |= lo << (64 - b); /* the b bits shifted out */
+            a->b = b;
+        }
+    }
+}
+
+/* The 8 bytes from p (p <= end <= lim), those at or past end read as zero:
+ * read from p, or when fewer than 8 bytes follow p, from lim - 8 and shifted
+ * down (no branch: the position varies from text to text). The readable
+ * bytes are [lim - 8, lim) at least, those from end to lim are zero. */
+static inline uint64_t window8(const char *p, const char *lim)
+{
+    ptrdiff_t over = lim - p - 8, back = over & -(ptrdiff_t)(over < 0); /* -8..0 */
+    uint64_t v;
+    memcpy(&v, p + back, sizeof v);
+    return (v >> -4 * back) >> -4 * back;
+}
+
+/* Reads the digits from p into a; returns the end of the run. */
+static inline const char *scan_digits(const char *p, const char *lim, digit_acc *a)
+{
+    for (;;) {
+        uint64_t v = window8(p, lim), bad = non_digits(v);
+        unsigned c;
+        if (!bad) {
+            acc_digits(a, v - UINT64_C(0x3030303030303030), 8);
+            p += 8;
+            continue;
+        }
+        c = (unsigned)__builtin_ctzll(bad) >> 3;
+        /* a borrow from a byte below '0' only runs into the bytes above it */
+        acc_digits(a, (v - UINT64_C(0x3030303030303030)) & ((UINT64_C(1) << 8 * c) - 1), c);
+        return p + c;
+    }
+}
+
+/*
+ * "[+-]digits[.digits][(e|E)[+-]digits]" with at least one mantissa digit
+ * and at most 8 exponent digits, read in one pass: the significant digits
+ * are accumulated eight at a time as they are scanned, the exponent bytes
+ * converted at once. Returns 1 with *out set when Clinger's fast path or the
+ * 128-bit product decides, 0 for anything else (invalid text included: the
+ * general path then reads it again and decides).
+ */
+static int parse_stream(const char *s, size_t len, double *out)
+{
+    char pad[16];
+    const char *p, *end, *lim, *digits;
+    digit_acc a = {0, 0, 0, 0};
+    int64_t nfrac = 0, e10 = 0, e;
+    uint64_t bits;
+    int neg;
+
+    if (len < 8) { /* a zero-padded copy, so every window lies in it */
+        if (len == 0)
+            return 0;
+        memset(pad, 0, sizeof pad);
+        memcpy(pad, s, len);
+        s = pad;
+        lim = pad + sizeof pad;
+    } else {
+        lim = s + len;
+    }
+    end = s + len;
+    p = s;
+    neg = *p == '-';
+    p += neg | (*p == '+');
+    digits = p;
+    p = scan_digits(p, lim, &a);
+    if (p < end && *p == '.') {
+        const char *f = ++p;
+        p = scan_digits(p, lim, &a);
+        nfrac = p - f;
+        if (p - digits == 1)
+            return 0; /* "." */
+    } else if (p == digits) {
+        return 0;
+    }
+    if (p < end) {
+        const char *q;
+        uint32_t v, x;
+        size_t ne;
+        int eneg;
+        if ((*p | 0x20) != 'e' || ++p == end)
+            return 0;
+        eneg = *p == '-';
+        p += eneg | (*p == '+');
+        ne = (size_t)(end - p);
+        if (ne - 1 >= 4)
+            return 0; /* "1e+", or more than 4 exponent digits: the general path */
+        /* the 4 bytes from p, or those ending at lim shifted down */
+        q = lim - p >= 4 ? p : lim - 4;
+        memcpy(&v, q, sizeof v);
+        v >>= 8 * (p - q);
+        if (non_digits(v) & (UINT64_C(0x80808080) >> 8 * (4 - ne)))
+            return 0;
+        x = (v - UINT32_C(0x30303030)) << 8 * (4 - ne);
+        x = (x * 10 + (x >> 8)) & UINT32_C(0x00FF00FF);
+        x = (x * 100 + (x >> 16)) & UINT32_C(0xFFFF);
+        e10 = eneg ? -(int64_t)x : (int64_t)x;
+    }
+    if (a.m == 0) {
+        *out = neg ? -0.0 : 0.0;
+        return 1;
+    }
+    e = e10 + a.dropped - nfrac;
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (!a.sticky && a.m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) { /* b = 0 */
+        double v = (double)a.m;
+        v = e >= 0 ? v * pow10_exact[e] : v / pow10_exact[-e];
+        *out = neg ? -v : v;
+        return 1;
+    }
+#endif
+    if (!round_w10q(a.m, e, a.sticky != 0, a.b, &bits))
+        return 0;
+    bits |= (uint64_t)neg << 63;
+    memcpy(out, &bits, sizeof bits);
+    return 1;
+}
+#endif
+
 int cix_parse_double(const char *s, size_t len, double *out)
 {
     if (!s || !out)
         return -1;
 #if SWAR_DIGITS && defined(__SIZEOF_INT128__)
     if (parse_words(s, len, out))
+        return 0;
+#endif
+#if SWAR_DIGITS
+    if (parse_stream(s, len, out))
         return 0;
 #endif
     return parse_general(s, len, out);
