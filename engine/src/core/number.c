@@ -201,7 +201,9 @@ static inline int round_w10q(uint64_t w, int64_t q, int dropped, int k, uint64_t
     m = u_hi >> sh;
     rem_hi = u_hi & ((UINT64_C(1) << sh) - 1);
     half_hi = UINT64_C(1) << (sh - 1); /* the midpoint is half_hi:0 */
-    if (!dropped && (uint64_t)q <= CIX_POW5_EXACT_QMAX) {
+    /* exact product, nothing dropped: one comparison (q decides half of
+     * the texts of 20 digits either way, a costly branch to mispredict) */
+    if ((uint64_t)q + ((uint64_t)(dropped != 0) << 32) <= CIX_POW5_EXACT_QMAX) {
         if (rem_hi != half_hi)
             up = rem_hi > half_hi;
         else if (u_lo != 0 || lo_lo != 0)
@@ -211,14 +213,15 @@ static inline int round_w10q(uint64_t w, int64_t q, int dropped, int k, uint64_t
     } else {
         /* with rem = rem_hi:u_lo: up when rem >= half; down when
          * rem + 1 + W / 2^64 <= half, W / 2^64 = 1 or 1 + 2^(lz+64), which
-         * rem_hi + 2^lz + 1 < half_hi (or rem_hi + 1 < half_hi) ensures;
-         * both without a branch (up or down is a coin toss for random
-         * digits). No overflow: half_hi <= 2^62, and lz <= 4 with dropped
-         * digits (w has 19 digits or 64 bits). */
-        uint64_t add_hi = ((uint64_t)(dropped != 0) << lz) + 1;
-        up = rem_hi >= half_hi;
-        if (!(up | (rem_hi + add_hi < half_hi)))
+         * rem_hi + d < half_hi with d = 2^lz + 1 (or 1) ensures. Undecided
+         * is then half_hi - d <= rem_hi < half_hi, one unsigned comparison:
+         * no branch on up or down, a coin toss for random digits. No
+         * overflow: half_hi <= 2^62, and lz <= 4 with dropped digits (w has
+         * 19 digits or 64 bits). */
+        uint64_t d = ((uint64_t)(dropped != 0) << lz) + 1;
+        if (rem_hi - (half_hi - d) < d)
             return 0;
+        up = rem_hi >= half_hi;
     }
     m += (uint64_t)up;
     r = e >= -1022 ? ((uint64_t)(e + 1022) << 52) + m : m;
@@ -651,38 +654,60 @@ static inline const char *scan_digits(const char *p, const char *lim, digit_acc 
 
 /*
  * "[+-]digits[.digits][(e|E)[+-]digits]" with at least one mantissa digit
- * and at most 8 exponent digits, read in one pass: the significant digits
- * are accumulated eight at a time as they are scanned, the exponent bytes
- * converted at once. Returns 1 with *out set when Clinger's fast path or the
+ * and an exponent within the last 8 bytes, read in one pass: the exponent is
+ * found and converted from the last 8 bytes of the text, independently of
+ * the mantissa, whose significant digits are accumulated eight at a time as
+ * they are scanned. Returns 1 with *out set when Clinger's fast path or the
  * 128-bit product decides, 0 for anything else (invalid text included: the
  * general path then reads it again and decides).
  */
 static int parse_stream(const char *s, size_t len, double *out)
 {
-    char pad[16];
-    const char *p, *end, *lim, *digits;
+    char pad[24];
+    const char *p, *end, *lim, *digits, *mend;
     digit_acc a = {0, 0, 0, 0};
     int64_t nfrac = 0, e10 = 0, e;
-    uint64_t bits;
+    uint64_t bits, tail, es;
     int neg;
 
-    if (len < 8) { /* a zero-padded copy, so every window lies in it */
+    if (len < 8) { /* a copy with zeros around, so every window lies in it */
         if (len == 0)
             return 0;
         memset(pad, 0, sizeof pad);
-        memcpy(pad, s, len);
-        s = pad;
+        memcpy(pad + 8, s, len);
+        s = pad + 8;
         lim = pad + sizeof pad;
     } else {
         lim = s + len;
     }
     end = s + len;
+    /* the exponent: after the last 'e' or 'E' of the last 8 bytes */
+    memcpy(&tail, end - 8, sizeof tail);
+    es = bytes_equal(tail | UINT64_C(0x2020202020202020), 'e');
+    mend = end;
+    if (es) {
+        unsigned j = (unsigned)(63 - leading_zeros(es)) >> 3; /* its byte, 0..7 */
+        uint64_t x = (tail >> 8 * j) >> 8, mask; /* the 7 - j bytes after it */
+        unsigned sign = (unsigned)(x & 0xFF), ne;
+        int eneg = sign == '-', has_sign = eneg | (sign == '+');
+        mend = end - 8 + j;
+        x >>= 8 * has_sign;
+        ne = 7 - j - (unsigned)has_sign;
+        if (ne == 0)
+            return 0; /* "1e", "1e+" */
+        mask = ~UINT64_C(0) >> 8 * (8 - ne);
+        if (non_digits(x) & mask)
+            return 0;
+        x = ((x & mask) - (UINT64_C(0x3030303030303030) & mask)) << 8 * (8 - ne);
+        e10 = (int64_t)combine8(x);
+        e10 = eneg ? -e10 : e10;
+    }
     p = s;
     neg = *p == '-';
     p += neg | (*p == '+');
     digits = p;
     p = scan_digits(p, lim, &a);
-    if (p < end && *p == '.') {
+    if (p < mend && *p == '.') {
         const char *f = ++p;
         p = scan_digits(p, lim, &a);
         nfrac = p - f;
@@ -691,38 +716,19 @@ static int parse_stream(const char *s, size_t len, double *out)
     } else if (p == digits) {
         return 0;
     }
-    if (p < end) {
-        const char *q;
-        uint32_t v, x;
-        size_t ne;
-        int eneg;
-        if ((*p | 0x20) != 'e' || ++p == end)
-            return 0;
-        eneg = *p == '-';
-        p += eneg | (*p == '+');
-        ne = (size_t)(end - p);
-        if (ne - 1 >= 4)
-            return 0; /* "1e+", or more than 4 exponent digits: the general path */
-        /* the 4 bytes from p, or those ending at lim shifted down */
-        q = lim - p >= 4 ? p : lim - 4;
-        memcpy(&v, q, sizeof v);
-        v >>= 8 * (p - q);
-        if (non_digits(v) & (UINT64_C(0x80808080) >> 8 * (4 - ne)))
-            return 0;
-        x = (v - UINT32_C(0x30303030)) << 8 * (4 - ne);
-        x = (x * 10 + (x >> 8)) & UINT32_C(0x00FF00FF);
-        x = (x * 100 + (x >> 16)) & UINT32_C(0xFFFF);
-        e10 = eneg ? -(int64_t)x : (int64_t)x;
-    }
+    if (p != mend)
+        return 0;
     if (a.m == 0) {
         *out = neg ? -0.0 : 0.0;
         return 1;
     }
     e = e10 + a.dropped - nfrac;
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-    if (!a.sticky && a.m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) { /* b = 0 */
-        double v = (double)a.m;
-        v = e >= 0 ? v * pow10_exact[e] : v / pow10_exact[-e];
+    if ((a.sticky == 0) & (a.m <= (UINT64_C(1) << 53)) & ((uint64_t)(e + 22) <= 44)) {
+        /* k = 0; m x 10^e or m / 10^-e as one division, no branch on the
+         * sign of e (the product m x 10^e is rounded once, / 1 is exact) */
+        double v = (double)a.m, p10 = pow10_exact[e < 0 ? -e : e];
+        v = (e < 0 ? v : v * p10) / (e < 0 ? p10 : 1.0);
         *out = neg ? -v : v;
         return 1;
     }
