@@ -12,9 +12,9 @@
  *            timed together: one stage, not three.
  *   pca      cix_pca_compute (imputation, correlation, eigenpairs, varimax,
  *            OECD weights)
- *   write    the scores as the `cix score --explain none` CSV (ordered by
- *            year, rank, input order; cix_format_double), into a buffer and
- *            fwrite
+ *   write    the scores as the `cix score --explain none` CSV (rows in the
+ *            order of cix_rank_order: year, rank, input order;
+ *            cix_format_double), into a buffer and fwrite
  *
  * It prints one machine-readable line:
  *   stages parse=S compute=S pca=S write=S total=S rows=N indicators=M factors=K
@@ -24,7 +24,6 @@
  * usage: cix-bench-stages [-c COST,LIST] [-o SCORES.csv] [-W WEIGHTS.csv] PANEL.csv
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,77 +46,6 @@ static void die_err(const char *what, const cix_error *err)
     cix_error_format(err, buf, sizeof buf);
     fprintf(stderr, "cix-bench-stages: %s: %s\n", what, buf);
     exit(1);
-}
-
-/* Output order of `cix score`: year, then rank, then input order. */
-typedef struct out_row {
-    int32_t year;
-    double rank;
-    size_t row;
-} out_row;
-
-static int out_cmp(const void *a, const void *b)
-{
-    const out_row *x = a, *y = b;
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    if (x->rank != y->rank) {
-        if (isnan(x->rank))
-            return 1;
-        if (isnan(y->rank))
-            return -1;
-        return x->rank < y->rank ? -1 : 1;
-    }
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/*
- * The same order without a comparison sort when every rank is a whole
- * number in 1..(rows of its year), as ties min or dense give: rows are
- * counted into one slot per (year, rank) and laid out in input order within
- * a slot, which is the order out_cmp gives. Returns 0 when it could not
- * (the caller then sorts).
- */
-static int order_by_counting(const int32_t *year, const double *rank, size_t n, size_t *rows)
-{
-    int32_t ylo = INT32_MAX, yhi = INT32_MIN;
-    size_t *off = NULL, *slot = NULL, ny;
-    int ok = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (year[i] < ylo)
-            ylo = year[i];
-        if (year[i] > yhi)
-            yhi = year[i];
-    }
-    if (n == 0 || (int64_t)yhi - ylo > 100000)
-        return 0;
-    ny = (size_t)((int64_t)yhi - ylo + 1);
-    off = calloc(ny + 1, sizeof *off);
-    slot = calloc(n + 1, sizeof *slot);
-    if (!off || !slot)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        off[year[i] - ylo + 1]++;
-    for (size_t y = 0; y < ny; y++)
-        off[y + 1] += off[y];
-    /* slot of (year, rank) = first row of the year + rank - 1 */
-    for (size_t i = 0; i < n; i++) {
-        size_t y = (size_t)(year[i] - ylo), cnt = off[y + 1] - off[y];
-        double r = rank[i];
-        if (!(r >= 1 && r <= (double)cnt && r == floor(r)))
-            goto done;
-        slot[off[y] + (size_t)r]++; /* counts shifted by one for the prefix sum */
-    }
-    for (size_t k = 0; k < n; k++)
-        slot[k + 1] += slot[k];
-    for (size_t i = 0; i < n; i++)
-        rows[slot[off[year[i] - ylo] + (size_t)rank[i] - 1]++] = i;
-    ok = 1;
-done:
-    free(off);
-    free(slot);
-    return ok;
 }
 
 /* A growing output buffer flushed to a FILE in 1 MiB pieces. */
@@ -200,7 +128,6 @@ int main(int argc, char **argv)
     cix_error err;
     cix_direction *dirs = NULL;
     int32_t *grp = NULL;
-    out_row *ord = NULL;
     size_t n, J;
     double t0, t_parse, t_compute, t_pca, t_write;
     int c;
@@ -234,8 +161,7 @@ int main(int argc, char **argv)
     /* directions from the cost list (outside the timing) */
     dirs = calloc(J, sizeof *dirs);
     grp = malloc(n * sizeof *grp);
-    ord = malloc(n * sizeof *ord);
-    if (!dirs || !grp || !ord) {
+    if (!dirs || !grp) {
         fprintf(stderr, "cix-bench-stages: out of memory\n");
         return 1;
     }
@@ -293,16 +219,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "cix-bench-stages: cannot write '%s'\n", scores_path);
             return 1;
         }
-        if (!order_by_counting(grp, ra, n, rows)) {
-            for (size_t i = 0; i < n; i++) {
-                ord[i].year = grp[i];
-                ord[i].rank = ra[i];
-                ord[i].row = i;
-            }
-            qsort(ord, n, sizeof *ord, out_cmp);
-            for (size_t k = 0; k < n; k++)
-                rows[k] = ord[k].row;
-        }
+        if (cix_rank_order(p, ra, rows, &err) != CIX_OK)
+            die_err("cix_rank_order", &err);
         ob_put(&ob, "region,year,score,rank,rank_change\n", 35);
         /* rows in output order are scattered over the arrays: gather a block
          * first (independent loads overlap), then format it */
@@ -369,6 +287,5 @@ int main(int argc, char **argv)
     cix_panel_free(p);
     free(dirs);
     free(grp);
-    free(ord);
     return 0;
 }

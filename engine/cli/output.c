@@ -833,124 +833,13 @@ void cli_write_weights_out(FILE *fp, const cli_run *run, const char *const *name
 /* cix score                                                                */
 /* ------------------------------------------------------------------------ */
 
-typedef struct order_item {
-    int32_t year;
-    double rank;
-    size_t row;
-} order_item;
-
-/* Year ascending, then rank (missing ranks last), then input order. */
-static int order_cmp(const void *pa, const void *pb)
-{
-    const order_item *a = pa, *b = pb;
-    int an = isnan(a->rank), bn = isnan(b->rank);
-    if (a->year != b->year)
-        return a->year < b->year ? -1 : 1;
-    if (an != bn)
-        return an ? 1 : -1;
-    if (!an && a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    return a->row < b->row ? -1 : a->row > b->row;
-}
-
-/* The order of order_cmp by a counting sort, O(n), when every rank is a
- * whole number from 1 to the number of rows of its year (ties min or
- * dense): one bucket per (year, rank) and one per year for the missing
- * ranks, filled in input order. Returns 0, or 1 when some rank does not
- * fit (the caller sorts by comparison), or -1 when out of memory. */
-static int order_counting(const cli_view *v, size_t *rows)
-{
-    const cix_panel *p = v->panel;
-    size_t n = v->n, ny = cix_panel_has_year(p) ? cix_panel_nyears(p) : 0, i, y, nb;
-    size_t *rows_of = NULL, *base = NULL, *at = NULL;
-    int32_t *years = NULL;
-    int rc = -1;
-
-    if (ny == 0)
-        ny = 1; /* a cross-section: one group */
-    if (!v->year_index)
-        return 1;
-    rows_of = calloc(ny, sizeof *rows_of);
-    base = malloc(ny * sizeof *base);
-    years = malloc(ny * sizeof *years);
-    if (!rows_of || !base || !years)
-        goto cleanup;
-    for (y = 0; y < ny; y++)
-        years[y] = cix_panel_has_year(p) ? cix_panel_year_at(p, y) : 0;
-    /* the view's year index must be the position of the row's year */
-    for (i = 0; i < n; i++) {
-        size_t k = v->year_index[i];
-        int32_t yr = cix_panel_has_year(p) ? cix_panel_row_year(p, i) : 0;
-        if (k >= ny || years[k] != yr) {
-            rc = 1;
-            goto cleanup;
-        }
-        rows_of[k]++;
-    }
-    /* buckets: per year, ranks 1..rows, then the missing ranks */
-    nb = 0;
-    for (y = 0; y < ny; y++) {
-        base[y] = nb;
-        nb += rows_of[y] + 1;
-    }
-    at = calloc(nb + 1, sizeof *at);
-    if (!at)
-        goto cleanup;
-#define BUCKET(i)                                                                      \
-    (base[v->year_index[i]] +                                                          \
-     (isnan(v->rank[i]) ? rows_of[v->year_index[i]] : (size_t)v->rank[i] - 1))
-    for (i = 0; i < n; i++) {
-        double r = v->rank[i];
-        if (!isnan(r) && !(r >= 1 && r <= (double)rows_of[v->year_index[i]] && r == floor(r))) {
-            rc = 1;
-            goto cleanup;
-        }
-        at[BUCKET(i) + 1]++;
-    }
-    for (i = 0; i < nb; i++)
-        at[i + 1] += at[i];
-    for (i = 0; i < n; i++)
-        rows[at[BUCKET(i)]++] = i;
-#undef BUCKET
-    rc = 0;
-
-cleanup:
-    free(rows_of);
-    free(base);
-    free(years);
-    free(at);
-    return rc;
-}
-
 size_t *cli_score_order(const cli_view *v)
 {
-    size_t n = v->n, i;
-    order_item *it;
-    size_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    int rc;
-    if (!rows)
-        return NULL;
-    rc = order_counting(v, rows);
-    if (rc == 0)
-        return rows;
-    if (rc < 0) {
+    size_t *rows = malloc((v->n ? v->n : 1) * sizeof *rows);
+    if (rows && cix_rank_order(v->panel, v->rank, rows, NULL) != CIX_OK) {
         free(rows);
-        return NULL;
+        rows = NULL;
     }
-    it = malloc((n ? n : 1) * sizeof *it);
-    if (!it) {
-        free(rows);
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        it[i].year = cix_panel_has_year(v->panel) ? cix_panel_row_year(v->panel, i) : 0;
-        it[i].rank = v->rank[i];
-        it[i].row = i;
-    }
-    qsort(it, n, sizeof *it, order_cmp);
-    for (i = 0; i < n; i++)
-        rows[i] = it[i].row;
-    free(it);
     return rows;
 }
 

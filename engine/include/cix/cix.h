@@ -546,6 +546,25 @@ CIX_API int cix_result_indicator_used(const cix_result *r, size_t j);
  * with keep_normalized = 0. The panel itself is never changed. */
 CIX_API const double *cix_result_treated(const cix_result *r);
 
+/*
+ * The rows of panel p in the order `cix score` prints them:
+ * by year ascending (a cross-section is one year), then by rank ascending
+ * with missing (NaN) ranks last within their year, then in input order (so
+ * tied ranks, 2.5 and 2.5 from average ties, keep input order). ranks holds
+ * one rank per row of p, in panel row order: cix_result_ranks() of a run on
+ * p, or cix_model_result_ranks() of any node; the order is the same for
+ * every scope, since ranks are always within each year. order is a caller
+ * buffer of cix_panel_nrows(p) row indices; it is written only on success.
+ * With no rows nothing is read or written (ranks and order may be NULL).
+ * Temporary memory comes from p's allocator.
+ * Errors: CIX_EINVAL (p NULL, or ranks or order NULL with rows), CIX_ENOMEM.
+ * O(n + nyears) when every present rank is a whole number or a half from 1
+ * to the number of rows of its year, as cix_rank gives with every ties
+ * rule; otherwise O(n log n).
+ */
+CIX_API cix_status cix_rank_order(const cix_panel *p, const double *ranks, size_t *order,
+                                  cix_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Notes: what the engine did to the data, and warnings                     */
 /* ------------------------------------------------------------------------ */
