@@ -806,11 +806,14 @@ static int score_one(cli_run *run, FILE *collect)
     int rc = cli_prepare(run);
     if (rc)
         return rc;
-    /* The normalized matrix is kept only when the output shows it or the
-     * helpers and hurters come from it: without it the engine can stream
-     * over the panel (keep_normalized = 0). */
-    run->opt.keep_normalized = run->explain || run->format == CLI_FMT_CSV_LONG ||
-                               run->format == CLI_FMT_XLSX;
+    /* The normalized matrix is kept only when the output shows it: the
+     * helpers and hurters need the normalized values of a block of rows at
+     * a time (CIX_KEEP_ROWS), and without the matrix the engine can stream
+     * over the panel. */
+    if (run->format == CLI_FMT_CSV_LONG || run->format == CLI_FMT_XLSX)
+        run->opt.keep_normalized = 1;
+    else
+        run->opt.keep_normalized = run->explain ? CIX_KEEP_ROWS : 0;
     cix_error_clear(&err);
     st = cix_compute(run->panel, &run->opt, &res, &err);
     if (st != CIX_OK)

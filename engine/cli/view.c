@@ -170,7 +170,7 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
 {
     size_t n = cix_result_nrows(res), J = cix_panel_nindicators(run->panel), j, r;
     const double *Y = cix_result_normalized(res);
-    double *key = NULL, *shown = NULL, *ranks = NULL;
+    double *key = NULL, *shown = NULL, *ranks = NULL, *yb = NULL;
     int32_t *group = NULL;
     int rc = CLI_EXIT_NOMEM;
 
@@ -194,7 +194,7 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
         v->ind_name[j] = cix_panel_indicator(run->panel, j);
         v->ind_y[j] = Y ? Y + j * n : NULL;
     }
-    if (!run->explain || !Y) {
+    if (!run->explain || (!Y && !v->linear)) {
         /* --explain none: no helpers and hurters (the run may not have kept
          * the normalized matrix) */
         rc = CLI_EXIT_OK;
@@ -208,17 +208,32 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
         goto cleanup;
     if (v->linear) {
         /* contributions w_j x y_ij, a block of rows at a time: the columns
-         * are read in runs, and no n x nind copy is made */
+         * are read in runs, and no n x nind copy is made; without the
+         * matrix the engine gives each block's normalized values */
         size_t bs = n < VIEW_BLOCK ? (n ? n : 1) : VIEW_BLOCK;
         key = malloc((J ? J : 1) * bs * sizeof *key);
         shown = malloc((J ? J : 1) * bs * sizeof *shown);
-        if (!key || !shown)
+        if (!Y)
+            yb = malloc((J ? J : 1) * bs * sizeof *yb);
+        if (!key || !shown || (!Y && !yb))
             goto cleanup;
         for (size_t r0 = 0; r0 < n; r0 += bs) {
-            size_t m = n - r0 < bs ? n - r0 : bs;
+            size_t m = n - r0 < bs ? n - r0 : bs, ld = n;
+            const double *yr = Y ? Y + r0 : yb;
+            if (!Y) {
+                cix_error err;
+                cix_status st = cix_result_normalized_rows(res, run->panel, r0, m, yb, &err);
+                if (st != CIX_OK) {
+                    if (st == CIX_ENOMEM)
+                        goto cleanup;
+                    rc = cli_report(st, &err);
+                    goto cleanup;
+                }
+                ld = m;
+            }
             for (j = 0; j < J; j++) {
                 for (r = r0; r < r0 + m; r++) {
-                    double c = cli_view_weight(v, run, j, r) * Y[j * n + r];
+                    double c = cli_view_weight(v, run, j, r) * yr[j * ld + r - r0];
                     key[j * bs + r - r0] = c;
                     shown[j * bs + r - r0] = v->score[r] != 0 ? c / v->score[r] : NAN;
                 }
@@ -249,11 +264,13 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
 cleanup:
     free(key);
     free(shown);
+    free(yb);
     free(ranks);
     free(group);
     if (rc != CLI_EXIT_OK) {
         cli_view_free(v);
-        cli_errorf("out of memory");
+        if (rc == CLI_EXIT_NOMEM)
+            cli_errorf("out of memory");
     }
     return rc;
 }

@@ -178,6 +178,9 @@ void cix_i_notes_free(cix_i_notes *ns);
 cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
                            size_t indicator, size_t row, double before, double after,
                            size_t count, const char *fmt, ...) CIX_I_PRINTF(9, 10);
+/* Room for `more` further notes at once (one allocation instead of a
+ * doubling per power of two when many notes follow). ns may be NULL. */
+cix_status cix_i_notes_reserve(cix_i_notes *ns, cix_error *err, size_t more);
 
 /* ---- pre-treatment (pretreat/) ----------------------------------------- */
 
@@ -360,7 +363,7 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
 
 /*
  * cix_compute without the normalized and pre-treated matrices
- * (o->keep_normalized == 0), streaming over the panel's columns, when
+ * (o->keep_normalized 0 or CIX_KEEP_ROWS), streaming over the panel's columns, when
  * cix_i_lean_supported(p, o): writes the weights (nind doubles), scores and
  * ranks-ready scores of every row and adds the notes to *notes. Returns
  * CIX_OK, CIX_ENOMEM, or CIX_EUNSUPPORTED (without filling err) when the
@@ -368,7 +371,16 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
  * the caller then runs the full pipeline, which reports it.
  */
 int cix_i_lean_supported(const cix_panel *p, const cix_options *o);
+typedef struct cix_i_lean_norm cix_i_lean_norm;
 cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *w,
-                              double *scores, cix_i_notes *notes, cix_error *err);
+                              double *scores, cix_i_lean_norm **keep, cix_i_notes *notes,
+                              cix_error *err);
+/* With keep != NULL a successful run also sets *keep to what the normalized
+ * values are recomputed from: cix_i_lean_norm_rows writes those of rows
+ * [r0, r0 + m) of panel p (the panel of the run) into out, column-major
+ * with leading dimension m, bit for bit the full pipeline's values. */
+void cix_i_lean_norm_rows(const cix_i_lean_norm *k, const cix_panel *p, size_t r0, size_t m,
+                          double *out);
+void cix_i_lean_norm_free(const cix_allocator *a, cix_i_lean_norm *k);
 
 #endif /* CIX_INTERNAL_H */

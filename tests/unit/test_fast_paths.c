@@ -8,6 +8,8 @@
  *    panels made to reach their corners: zeros of both signs, an imputation
  *    mean equal to a present value, a zero fixed weight, a huge min-max
  *    range (infinite or NaN values in the scores), on 1, 2 and 3 threads;
+ *  - keep_normalized = CIX_KEEP_ROWS: the same results and notes, and the
+ *    normalized values of any rows bit for bit those of the kept matrix;
  *  - invalid panels (infinite values, rows or names twice) give
  *    cix_panel_validate's error on the lean path too;
  *  - the correlation's checks and sums over blocks of rows: the error of the
@@ -183,14 +185,47 @@ static int same_bits(const double *a, const double *b, size_t n)
     return memcmp(a, b, n * sizeof(double)) == 0;
 }
 
-/* Runs o with keep_normalized 1 (1 thread) and 0 (nthreads): same status,
- * and on success the same weights, scores, ranks and rank changes. */
+/* Equal bits, or both NaN. */
+static int same_values(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(isnan(a[i]) && isnan(b[i])) && memcmp(&a[i], &b[i], sizeof a[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* cix_result_normalized_rows of rk against the matrix Y (n x J), in blocks
+ * of 1, 7 and 512 rows and all rows at once. */
+static void check_rows(const cix_result *rk, const cix_panel *p, const double *Y)
+{
+    static const size_t B[] = {1, 7, 512};
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    double *buf = malloc((n ? n : 1) * J * sizeof *buf);
+    cix_error e;
+    ck_assert_ptr_nonnull(buf);
+    for (size_t b = 0; b < 4; b++) {
+        size_t bs = b < 3 ? B[b] : n;
+        for (size_t r0 = 0; r0 < n; r0 += bs) {
+            size_t m = n - r0 < bs ? n - r0 : bs;
+            ck_assert_cix_ok(cix_result_normalized_rows(rk, p, r0, m, buf, &e), &e);
+            for (size_t j = 0; j < J; j++)
+                ck_assert_msg(same_values(buf + j * m, Y + j * n + r0, m),
+                              "normalized rows %zu..%zu of column %zu differ", r0,
+                              r0 + m - 1, j);
+        }
+    }
+    free(buf);
+}
+
+/* Runs o with keep_normalized 1 (1 thread), 0 and CIX_KEEP_ROWS (nthreads):
+ * same status, and on success the same weights, scores, ranks and rank
+ * changes, and with CIX_KEEP_ROWS the same normalized values by rows. */
 static void lean_vs_full(const cix_panel *p, const cix_options *base, int nthreads)
 {
-    cix_options of = *base, ol = *base;
-    cix_result *rf = NULL, *rl = NULL;
-    cix_error e1, e2;
-    cix_status s1, s2;
+    cix_options of = *base, ol = *base, ok = *base;
+    cix_result *rf = NULL, *rl = NULL, *rk = NULL;
+    cix_error e1, e2, e3;
+    cix_status s1, s2, s3;
     size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
 
     of.keep_normalized = 1;
@@ -210,8 +245,29 @@ static void lean_vs_full(const cix_panel *p, const cix_options *base, int nthrea
                   "scores differ (%d threads)", nthreads);
     ck_assert(same_bits(cix_result_ranks(rf), cix_result_ranks(rl), n));
     ck_assert(same_bits(cix_result_rank_change(rf), cix_result_rank_change(rl), n));
+    ok.keep_normalized = CIX_KEEP_ROWS;
+    ok.nthreads = nthreads;
+    s3 = cix_compute(p, &ok, &rk, &e3);
+    ck_assert_int_eq(s3, CIX_OK);
+    ck_assert(same_bits(cix_result_weights(rf), cix_result_weights(rk), J));
+    ck_assert(same_bits(cix_result_scores(rf), cix_result_scores(rk), n));
+    ck_assert(same_bits(cix_result_ranks(rf), cix_result_ranks(rk), n));
+    ck_assert_ptr_null(cix_result_treated(rk));
+    check_rows(rk, p, cix_result_normalized(rf));
+    /* the notes of keep_normalized = 1, one per imputed cell included */
+    ck_assert_uint_eq(cix_result_nnotes(rk), cix_result_nnotes(rf));
+    for (size_t i = 0; i < cix_result_nnotes(rf); i++) {
+        const cix_note *a = cix_result_note(rf, i), *b = cix_result_note(rk, i);
+        ck_assert_int_eq(a->kind, b->kind);
+        ck_assert_uint_eq(a->indicator, b->indicator);
+        ck_assert_uint_eq(a->row, b->row);
+        ck_assert_uint_eq(a->count, b->count);
+        ck_assert(same_values(&a->value_after, &b->value_after, 1));
+        ck_assert_str_eq(a->message, b->message);
+    }
     cix_result_free(rf);
     cix_result_free(rl);
+    cix_result_free(rk);
 }
 
 /* nreg x nyear rows, J columns filled by fill(j, r). */
@@ -305,6 +361,71 @@ START_TEST(test_lean_corners)
     /* fewer rows than a block */
     p = make_panel(13, 3, 5, fill_corners);
     lean_corners(p, 0);
+    cix_panel_free(p);
+}
+END_TEST
+
+/* CIX_KEEP_ROWS with the other normalizations and weights of the streaming
+ * run, and with options it does not stream (the matrix is kept then); the
+ * errors of cix_result_normalized_rows. */
+START_TEST(test_keep_rows)
+{
+    static const cix_normalization N[] = {CIX_NORM_ZSCORE, CIX_NORM_NONE, CIX_NORM_MINMAX};
+    static const cix_weighting W[] = {CIX_WEIGHT_SD, CIX_WEIGHT_CV, CIX_WEIGHT_PCA,
+                                      CIX_WEIGHT_EQUAL};
+    cix_panel *p = make_panel(300, 4, 6, fill_corners), *p2;
+    cix_direction d[6];
+    cix_options o;
+    cix_result *r = NULL;
+    cix_error e;
+    double buf[6 * 4];
+
+    memset(d, 0, sizeof d);
+    for (size_t j = 0; j < 6; j++)
+        d[j].kind = j % 2 ? CIX_DIR_COST : CIX_DIR_BENEFIT;
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 4; b++) {
+            cix_options_init(&o);
+            o.normalization = N[a];
+            o.weighting = W[b];
+            o.impute = CIX_IMPUTE_MEAN;
+            o.directions = d;
+            o.ndirections = 6;
+            for (int t = 1; t <= 2; t++)
+                lean_vs_full(p, &o, t);
+        }
+    /* not streamed (median imputation): the matrix itself is kept */
+    cix_options_init(&o);
+    o.impute = CIX_IMPUTE_MEDIAN;
+    o.keep_normalized = CIX_KEEP_ROWS;
+    ck_assert_cix_ok(cix_compute(p, &o, &r, &e), &e);
+    ck_assert_ptr_nonnull(cix_result_normalized(r));
+    ck_assert_ptr_null(cix_result_treated(r));
+    check_rows(r, p, cix_result_normalized(r));
+    cix_result_free(r);
+
+    /* streamed: no matrix; errors */
+    o.impute = CIX_IMPUTE_MEAN;
+    ck_assert_cix_ok(cix_compute(p, &o, &r, &e), &e);
+    ck_assert_ptr_null(cix_result_normalized(r));
+    p2 = make_panel(300, 4, 6, fill_corners); /* equal values, another panel */
+    ck_assert_int_eq(cix_result_normalized_rows(r, p2, 0, 4, buf, &e), CIX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.message, "not the one"));
+    ck_assert_int_eq(cix_result_normalized_rows(r, p, 1198, 4, buf, &e), CIX_EINVAL);
+    ck_assert_int_eq(cix_result_normalized_rows(r, p, 1200, 1, buf, &e), CIX_EINVAL);
+    ck_assert_int_eq(cix_result_normalized_rows(r, p, 1200, 0, NULL, &e), CIX_OK);
+    ck_assert_int_eq(cix_result_normalized_rows(NULL, p, 0, 1, buf, &e), CIX_EINVAL);
+    ck_assert_cix_ok(cix_result_normalized_rows(r, p, 1196, 4, buf, &e), &e);
+    cix_result_free(r);
+    o.keep_normalized = 0;
+    ck_assert_cix_ok(cix_compute(p, &o, &r, &e), &e);
+    ck_assert_int_eq(cix_result_normalized_rows(r, p, 0, 4, buf, &e), CIX_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(e.message, "CIX_KEEP_ROWS"));
+    cix_result_free(r);
+    o.keep_normalized = 3;
+    ck_assert_int_eq(cix_compute(p, &o, &r, &e), CIX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.message, "keep_normalized"));
+    cix_panel_free(p2);
     cix_panel_free(p);
 }
 END_TEST
@@ -476,6 +597,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_rank_alloc_failures);
     tcase_add_test(tc, test_lean_corners);
     tcase_add_test(tc, test_lean_signed_zero_column);
+    tcase_add_test(tc, test_keep_rows);
     tcase_add_test(tc, test_correlation_blocks);
     tcase_add_test(tc, test_lean_invalid_panels);
     suite_add_tcase(s, tc);

@@ -439,9 +439,19 @@ typedef struct cix_options {
      * columns with o->nthreads threads and holds no copy of the panel:
      * weights, scores and ranks are bit for bit those of keep_normalized = 1
      * for any thread count. Imputation is then reported by its one note per
-     * indicator (how many cells were filled), not one note per cell. */
+     * indicator (how many cells were filled), not one note per cell.
+     * CIX_KEEP_ROWS: as 0, but the result can still give the normalized
+     * values of any rows through cix_result_normalized_rows(): the streaming
+     * run keeps each column's statistics (a few numbers per indicator) and
+     * recomputes them from the panel, any other run keeps its normalized
+     * matrix. The notes are those of 1 (one per imputed cell);
+     * cix_result_treated() returns NULL. Other values are invalid. */
     int keep_normalized;
 } cix_options;
+
+/* keep_normalized: normalized values of rows on demand, without the matrix
+ * when the run can stream. */
+#define CIX_KEEP_ROWS 2
 
 /* Sets the documented defaults above. */
 CIX_API void cix_options_init(cix_options *o);
@@ -526,8 +536,19 @@ CIX_API const double *cix_result_weights(const cix_result *r);
  * cix_result_weights() unless scope is "year" without averaging. */
 CIX_API const double *cix_result_weights_year(const cix_result *r, size_t k);
 /* Normalized matrix, column-major, nrows x nindicators; NULL when the run
- * had keep_normalized = 0. */
+ * had keep_normalized = 0, and after a streaming CIX_KEEP_ROWS run. */
 CIX_API const double *cix_result_normalized(const cix_result *r);
+/* The normalized values of rows r0 .. r0+m-1 of every indicator into out,
+ * column-major with leading dimension m (m x nindicators doubles): those of
+ * cix_result_normalized(), bit for bit. p must be the panel the result was
+ * computed from, unchanged since. Works when the run had keep_normalized = 1
+ * or CIX_KEEP_ROWS; after a streaming CIX_KEEP_ROWS run the values are
+ * recomputed from p's rows (a block of a few hundred rows at a time keeps
+ * the memory small). CIX_EUNSUPPORTED for a keep_normalized = 0 result,
+ * CIX_EINVAL for another panel or rows out of range. (Added in 0.3.) */
+CIX_API cix_status cix_result_normalized_rows(const cix_result *r, const cix_panel *p,
+                                              size_t r0, size_t m, double *out,
+                                              cix_error *err);
 /* Scores and ranks, one per panel row, in panel row order. */
 CIX_API const double *cix_result_scores(const cix_result *r);
 CIX_API const double *cix_result_ranks(const cix_result *r);

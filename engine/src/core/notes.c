@@ -21,6 +21,21 @@ void cix_i_notes_free(cix_i_notes *ns)
     ns->n = ns->cap = 0;
 }
 
+cix_status cix_i_notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
+{
+    cix_note *v;
+    if (!ns || more <= ns->cap - ns->n)
+        return CIX_OK;
+    if (more > SIZE_MAX / sizeof *v - ns->n)
+        return cix_i_nomem(err);
+    v = cix_i_realloc(ns->alloc, ns->v, (ns->n + more) * sizeof *v);
+    if (!v)
+        return cix_i_nomem(err);
+    ns->v = v;
+    ns->cap = ns->n + more;
+    return CIX_OK;
+}
+
 cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
                            size_t indicator, size_t row, double before, double after,
                            size_t count, const char *fmt, ...)

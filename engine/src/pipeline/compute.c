@@ -23,6 +23,11 @@ struct cix_result {
     double *rank_change;
     unsigned char *used;/* nind flags */
     cix_i_notes notes;
+    /* keep_normalized = CIX_KEEP_ROWS after a streaming run: what the
+     * normalized values are recomputed from, and the panel of the run */
+    cix_i_lean_norm *lean_norm;
+    const cix_panel *panel;
+    int keep;           /* the run's keep_normalized */
 };
 
 void cix_result_free(cix_result *r)
@@ -39,6 +44,7 @@ void cix_result_free(cix_result *r)
     cix_i_free(&a, r->ranks);
     cix_i_free(&a, r->rank_change);
     cix_i_free(&a, r->used);
+    cix_i_lean_norm_free(&a, r->lean_norm);
     cix_i_free(&a, r);
 }
 
@@ -298,6 +304,8 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     r->nrows = n;
     r->nind = nind;
     r->nyears = cix_panel_nyears(p);
+    r->panel = p;
+    r->keep = o->keep_normalized;
     r->scores = cix_i_malloc_array(a, n, sizeof(double));
     r->ranks = cix_i_malloc_array(a, n, sizeof(double));
     r->rank_change = cix_i_malloc_array(a, n, sizeof(double));
@@ -316,7 +324,9 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
             goto cleanup;
         }
         r->nwgroups = 1;
-        st = cix_i_compute_lean(p, o, r->wgroups, r->scores, &r->notes, err);
+        st = cix_i_compute_lean(p, o, r->wgroups, r->scores,
+                                o->keep_normalized == CIX_KEEP_ROWS ? &r->lean_norm : NULL,
+                                &r->notes, err);
         if (st == CIX_OK) {
             memset(r->used, 1, nind);
             goto rank;
@@ -443,10 +453,12 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
         }
     }
 
-    if (!o->keep_normalized) {
-        cix_i_free(a, r->normalized);
+    if (o->keep_normalized != 1) {
+        if (o->keep_normalized == 0) {
+            cix_i_free(a, r->normalized);
+            r->normalized = NULL;
+        }
         cix_i_free(a, r->treated);
-        r->normalized = NULL;
         r->treated = NULL;
     }
 
@@ -511,6 +523,40 @@ const double *cix_result_weights_year(const cix_result *r, size_t k)
 const double *cix_result_normalized(const cix_result *r)
 {
     return r ? r->normalized : NULL;
+}
+
+cix_status cix_result_normalized_rows(const cix_result *r, const cix_panel *p, size_t r0,
+                                      size_t m, double *out, cix_error *err)
+{
+    if (!r || !p || (!out && m > 0))
+        return cix_i_fail(err, CIX_EINVAL,
+                          "cix_result_normalized_rows: result, panel and out are required");
+    if (p != r->panel || cix_panel_nrows(p) != r->nrows ||
+        cix_panel_nindicators(p) != r->nind)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "cix_result_normalized_rows: the panel is not the one the result "
+                          "was computed from: pass that panel (and keep it until the "
+                          "result is freed)");
+    if (r0 > r->nrows || m > r->nrows - r0)
+        return cix_i_fail(err, CIX_EINVAL,
+                          "cix_result_normalized_rows: rows %zu to %zu asked, and the "
+                          "result has %zu rows",
+                          r0 + 1, r0 + m, r->nrows);
+    if (m == 0)
+        return CIX_OK;
+    if (r->normalized) {
+        for (size_t j = 0; j < r->nind; j++)
+            memcpy(out + j * m, r->normalized + j * r->nrows + r0, m * sizeof(double));
+        return CIX_OK;
+    }
+    if (r->lean_norm) {
+        cix_i_lean_norm_rows(r->lean_norm, p, r0, m, out);
+        return CIX_OK;
+    }
+    return cix_i_fail(err, CIX_EUNSUPPORTED,
+                      "the result keeps no normalized values (keep_normalized = %d): "
+                      "compute it with keep_normalized = 1 or CIX_KEEP_ROWS",
+                      r->keep);
 }
 
 const double *cix_result_scores(const cix_result *r)

@@ -25,6 +25,7 @@
  * runs and reports it.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../internal.h"
@@ -67,7 +68,7 @@ typedef struct lean {
 int cix_i_lean_supported(const cix_panel *p, const cix_options *o)
 {
     size_t nind = cix_panel_nindicators(p);
-    if (o->keep_normalized)
+    if (o->keep_normalized == 1)
         return 0;
     if (o->impute != CIX_IMPUTE_NONE && o->impute != CIX_IMPUTE_MEAN)
         return 0;
@@ -105,17 +106,27 @@ int cix_i_lean_supported(const cix_panel *p, const cix_options *o)
     return o->aggregation == CIX_AGG_LINEAR;
 }
 
-/* The normalized value of panel value x of column c (normalize.c). */
-static double norm_value(const lean *L, const lcol *c, double x)
+/* What the normalized values of a lean run are recomputed from
+ * (cix_result_normalized_rows): the method, its range and each column's
+ * statistics. */
+struct cix_i_lean_norm {
+    cix_normalization normalization;
+    double range_lo, range_hi;
+    size_t J;
+    lcol col[]; /* J */
+};
+
+/* The normalized value of panel value x of column c (normalize.c), for the
+ * normalization m with range [rlo, rhi]. */
+static double norm_of(cix_normalization m, double rlo, double rhi, const lcol *c, double x)
 {
-    const cix_options *o = L->o;
     if (isnan(x))
         x = c->imp;
     if (isnan(x))
         return x;
-    switch (o->normalization) {
+    switch (m) {
     case CIX_NORM_MINMAX: {
-        double lo = o->range_lo, hi = o->range_hi;
+        double lo = rlo, hi = rhi;
         if (c->cost)
             return lo + (hi - lo) * ((c->max - x) / (c->max - c->min));
         return lo + (hi - lo) * ((x - c->min) / (c->max - c->min));
@@ -124,6 +135,28 @@ static double norm_value(const lean *L, const lcol *c, double x)
         return c->cost ? -(x - c->mean) / c->sd : (x - c->mean) / c->sd;
     default:
         return x;
+    }
+}
+
+static double norm_value(const lean *L, const lcol *c, double x)
+{
+    return norm_of(L->o->normalization, L->o->range_lo, L->o->range_hi, c, x);
+}
+
+void cix_i_lean_norm_free(const cix_allocator *a, cix_i_lean_norm *k)
+{
+    cix_i_free(a, k);
+}
+
+void cix_i_lean_norm_rows(const cix_i_lean_norm *k, const cix_panel *p, size_t r0, size_t m,
+                          double *out)
+{
+    for (size_t j = 0; j < k->J; j++) {
+        const double *x = cix_panel_column_const(p, j) + r0;
+        const lcol *c = &k->col[j];
+        double *y = out + j * m;
+        for (size_t i = 0; i < m; i++)
+            y[i] = norm_of(k->normalization, k->range_lo, k->range_hi, c, x[i]);
     }
 }
 
@@ -596,6 +629,34 @@ static void rows_worker(void *arg, int t, int nt)
     }
 }
 
+/* The note of each missing cell of column j, imputed by f, in row order
+ * (pretreat.c, note_filled, one scope group). */
+static cix_status cell_notes(const cix_panel *p, size_t j, double f, cix_i_notes *notes,
+                             cix_error *err)
+{
+    const double *x = cix_panel_column_const(p, j);
+    size_t n = cix_panel_nrows(p);
+    for (size_t r = 0; r < n; r++) {
+        char yr[32];
+        int32_t y;
+        cix_status st;
+        if (!isnan(x[r]))
+            continue;
+        y = cix_panel_row_year(p, r);
+        if (y == CIX_NO_YEAR)
+            yr[0] = '\0';
+        else
+            snprintf(yr, sizeof yr, " in %ld", (long)y);
+        st = cix_i_notes_add(notes, err, CIX_NOTE_IMPUTED, j, r, NAN, f, 1,
+                             "'%s' of '%s'%s was missing: imputed %.17g (mean of the scope "
+                             "group)",
+                             cix_panel_indicator(p, j), cix_panel_row_region(p, r), yr, f);
+        if (st != CIX_OK)
+            return st;
+    }
+    return CIX_OK;
+}
+
 /* pca / pca-coef weights (weights.c, one group of all rows): the PCA of
  * the imputed panel with the cost columns negated, read in place. */
 static cix_status lean_pca(const lean *L, int nt, double *w, cix_i_notes *notes,
@@ -635,7 +696,8 @@ cleanup:
 }
 
 cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *w,
-                              double *scores, cix_i_notes *notes, cix_error *err)
+                              double *scores, cix_i_lean_norm **keep, cix_i_notes *notes,
+                              cix_error *err)
 {
     const cix_allocator *a = cix_i_panel_allocator(p);
     size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
@@ -690,10 +752,20 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
         L.buf1[t] = L.buf2[t] = NULL;
     }
 
-    /* the notes of the imputation (one per indicator) */
+    /* the notes of the imputation: one per indicator, and with keep (as
+     * the pre-treatment of the full pipeline) first one per cell */
+    if (keep && o->impute != CIX_IMPUTE_NONE) {
+        size_t more = J;
+        for (size_t j = 0; j < J; j++)
+            more += L.col[j].missing;
+        if ((st = cix_i_notes_reserve(notes, err, more)) != CIX_OK)
+            goto cleanup;
+    }
     for (size_t j = 0; j < J && o->impute != CIX_IMPUTE_NONE; j++) {
         if (L.col[j].missing == 0)
             continue;
+        if (keep && (st = cell_notes(p, j, L.col[j].imp, notes, err)) != CIX_OK)
+            goto cleanup;
         if ((st = cix_i_notes_add(notes, err, CIX_NOTE_IMPUTED, j, CIX_NO_ROW, NAN, NAN,
                                   L.col[j].missing, "'%s': %zu of %zu missing cells "
                                   "imputed by %s",
@@ -741,6 +813,22 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     for (int t = 0; t < nt; t++)
         if (L.row_bad[t])
             st = CIX_EUNSUPPORTED;
+
+    if (st == CIX_OK && keep) {
+        cix_i_lean_norm *k = NULL;
+        if (J <= (SIZE_MAX - sizeof *k) / sizeof k->col[0])
+            k = cix_i_malloc(a, sizeof *k + J * sizeof k->col[0]);
+        if (!k) {
+            st = cix_i_nomem(err);
+            goto cleanup;
+        }
+        k->normalization = o->normalization;
+        k->range_lo = o->range_lo;
+        k->range_hi = o->range_hi;
+        k->J = J;
+        memcpy(k->col, L.col, J * sizeof k->col[0]);
+        *keep = k;
+    }
 
 cleanup:
     for (int t = 0; t < L.nbuf; t++) {

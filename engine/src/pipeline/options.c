@@ -163,6 +163,10 @@ const char *cix_options_check(const cix_options *o)
         return "entropy_smooth: the smoothing must be in [0,1) (e.g. 0.01)";
     if (o->nthreads < 0)
         return "nthreads: must be >= 0 (0 = automatic)";
+    if (o->keep_normalized != 0 && o->keep_normalized != 1 &&
+        o->keep_normalized != CIX_KEEP_ROWS)
+        return "keep_normalized: must be 1 (keep the matrix), 0 (need not) or "
+               "CIX_KEEP_ROWS (rows on demand)";
     if (o->ddof != 0 && o->ddof != 1)
         return "ddof: must be 1 (divide by n-1) or 0 (divide by n)";
     if ((msg = check_params(o)) != NULL)
