@@ -236,12 +236,16 @@ static inline int round_w10q(uint64_t w, int64_t q, int dropped, int k, uint64_t
 #endif
 
 /* Pairs, then quadruples, then halves of 8 digit values in the bytes of v
- * (first digit lowest): no lane overflows into the next (99, 9999). */
+ * (first digit lowest), one multiplication a step: v x (10 x 2^8 + 1) puts
+ * 10 x (first) + (second) in the upper byte of each pair, and so on with
+ * 100 and 16-bit lanes, 10000 and 32-bit lanes; no lane overflows into the
+ * next (99, 9999, 99999999), and what the products carry past bit 63 is
+ * not needed. */
 static uint64_t combine8(uint64_t v)
 {
-    v = (v * 10 + (v >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
-    v = (v * 100 + (v >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
-    return (v * 10000 + (v >> 32)) & UINT64_C(0xFFFFFFFF);
+    v = ((v * (10 * 256 + 1)) >> 8) & UINT64_C(0x00FF00FF00FF00FF);
+    v = ((v * (100 * 65536 + 1)) >> 16) & UINT64_C(0x0000FFFF0000FFFF);
+    return (v * (UINT64_C(10000) * 4294967296 + 1)) >> 32;
 }
 
 /* The value of the n ASCII digits at p, n <= 8, in a text from lo to end.
@@ -363,12 +367,10 @@ static int parse_words(const char *s, size_t len, double *out)
     n = len - (size_t)neg;
     if (n == 0 || n > 16)
         return 0;
-    if (n >= 8) {
+    if (n >= 8) { /* the n - 8 bytes after lo: 0 when n = 8 (no branch) */
         memcpy(&lo, p, 8);
-        if (n > 8) {
-            memcpy(&hi, p + n - 8, 8);
-            hi >>= 8 * (16 - n);
-        }
+        memcpy(&hi, p + n - 8, 8);
+        hi = (hi >> 4 * (16 - n)) >> 4 * (16 - n);
     } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, p, 4);
@@ -382,6 +384,32 @@ static int parse_words(const char *s, size_t len, double *out)
     } else {
         lo = (unsigned char)p[0];
     }
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (n <= 8) {
+        /* one word: the same steps in 64 bits; m < 10^8 and f <= 7, so one
+         * division always rounds correctly */
+        uint64_t valid = ~UINT64_C(0) >> 8 * (8 - n), dot = bytes_equal(lo, '.') & valid, y, j1;
+        unsigned k;
+        double v;
+        if ((non_digits(lo) & valid & ~dot) | (dot & (dot - 1)))
+            return 0;
+        j1 = ((dot >> 7) * UINT64_C(0x0102030405060708)) >> 56; /* see below */
+        d = j1 ? (unsigned)j1 - 1 : (unsigned)n;
+        if (n == 1 && d == 0)
+            return 0; /* "." */
+        f = dot ? (unsigned)n - 1 - d : 0;
+        k = (unsigned)n - (dot != 0);
+        y = lo - (UINT64_C(0x3030303030303030) & valid & ~((dot >> 7) * 0xFF));
+        y = (y & (((UINT64_C(1) << 4 * d) << 4 * d) - 1)) |
+            ((((y >> 4 * d) >> 4 * d) >> 8) << 4 * d << 4 * d);
+        m = combine8(y << 8 * (8 - k));
+        v = (double)m / pow10_exact[f];
+        memcpy(&bits, &v, sizeof bits);
+        bits |= (uint64_t)neg << 63;
+        memcpy(out, &bits, sizeof bits);
+        return 1;
+    }
+#endif
     lo_valid = n >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << 8 * n) - 1;
     hi_valid = n <= 8 ? 0 : n == 16 ? ~UINT64_C(0) : (UINT64_C(1) << 8 * (n - 8)) - 1;
     dot_lo = bytes_equal(lo, '.') & lo_valid;
@@ -392,9 +420,14 @@ static int parse_words(const char *s, size_t len, double *out)
         return 0;
     if ((dot_lo & (dot_lo - 1)) | (dot_hi & (dot_hi - 1)) | (dot_lo && dot_hi))
         return 0; /* two points */
-    /* the point's position d (n when there is none) and the digit bytes */
-    d = dot_lo ? (unsigned)__builtin_ctzll(dot_lo) >> 3
-               : dot_hi ? 8 + ((unsigned)__builtin_ctzll(dot_hi) >> 3) : (unsigned)n;
+    /* the point's position d (n when there is none), without a branch: the
+     * single bit of a mask (at 8j + 7) times 0x0102030405060708 puts j + 1
+     * in the top byte */
+    {
+        uint64_t j1 = ((dot_lo >> 7) * UINT64_C(0x0102030405060708)) >> 56;
+        j1 += (((dot_hi >> 7) * UINT64_C(0x0102030405060708)) >> 56) + 8 * (dot_hi != 0);
+        d = j1 ? (unsigned)j1 - 1 : (unsigned)n;
+    }
     if (n == 1 && d == 0)
         return 0; /* "." */
     f = d < n ? (unsigned)n - 1 - d : 0;
@@ -661,7 +694,7 @@ static inline const char *scan_digits(const char *p, const char *lim, digit_acc 
  * 128-bit product decides, 0 for anything else (invalid text included: the
  * general path then reads it again and decides).
  */
-static int parse_stream(const char *s, size_t len, double *out)
+static NOINLINE int parse_stream(const char *s, size_t len, double *out)
 {
     char pad[24];
     const char *p, *end, *lim, *digits, *mend;
