@@ -328,6 +328,9 @@ struct cli_view {
 
 /* Builds the view of a plain run. Returns an exit code. */
 int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res);
+/* 1 when the run allows the program a second thread of its own (--threads,
+ * else cix_default_threads()). */
+int cli_two_threads(const cli_run *run);
 /* Builds the view of a model run. Returns an exit code. */
 int cli_view_model(cli_view *v, const cix_panel *p, const cix_model *m,
                    const cix_model_result *r);

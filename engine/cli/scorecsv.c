@@ -226,7 +226,7 @@ static void gather(const csv_ctx *c, const size_t *ord, size_t m, grow *g)
 
 /* 1 when the run allows a second thread: --threads, else what the
  * library's automatic count would be (CIX_THREADS, else the cores). */
-static int two_threads(const cli_run *run)
+int cli_two_threads(const cli_run *run)
 {
     int n = run->opt.nthreads;
     return (n ? n : cix_default_threads()) >= 2;
@@ -340,7 +340,7 @@ int cli_write_scores_csv(FILE *fp, const cli_run *run, const cli_view *v, const 
         }
         fputc('\n', fp);
     }
-    if (n >= 2 * PIECE_ROWS && two_threads(run)) {
+    if (n >= 2 * PIECE_ROWS && cli_two_threads(run)) {
         /* two pieces at a time: the second on a thread of its own */
         piece *pc = calloc(2, sizeof *pc);
         if (!pc) {

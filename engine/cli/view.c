@@ -12,6 +12,7 @@
  * (m - rank) / (m - 1) for rank 1..m of the present values, descending
  * (1 = best region on that indicator, 0 = worst). */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,11 +167,72 @@ static int relative_ranks(const cli_view *v, const cix_options *o, const double 
     return 0;
 }
 
+/* Helpers and hurters of rows [from, to) for linear aggregation. */
+typedef struct explain_job {
+    cli_view *v;
+    const cli_run *run;
+    const cix_result *res;
+    size_t from, to;
+    int rc;
+} explain_job;
+
+/* Contributions w_j x y_ij, a block of rows at a time: the columns are read
+ * in runs, and no n x nind copy is made; without the matrix the engine
+ * gives each block's normalized values. Each row's values depend on that
+ * row only, so any split of the rows gives the same bytes. */
+static void explain_rows(explain_job *jb)
+{
+    cli_view *v = jb->v;
+    size_t n = v->n, J = v->nind, bs = n < VIEW_BLOCK ? (n ? n : 1) : VIEW_BLOCK;
+    const double *Y = cix_result_normalized(jb->res);
+    double *key = malloc((J ? J : 1) * bs * sizeof *key);
+    double *shown = malloc((J ? J : 1) * bs * sizeof *shown);
+    double *yb = Y ? NULL : malloc((J ? J : 1) * bs * sizeof *yb);
+
+    jb->rc = CLI_EXIT_NOMEM;
+    if (!key || !shown || (!Y && !yb))
+        goto cleanup;
+    for (size_t r0 = jb->from; r0 < jb->to; r0 += bs) {
+        size_t m = jb->to - r0 < bs ? jb->to - r0 : bs, ld = n;
+        const double *yr = Y ? Y + r0 : yb;
+        if (!Y) {
+            cix_error err;
+            cix_status st = cix_result_normalized_rows(jb->res, v->panel, r0, m, yb, &err);
+            if (st != CIX_OK) {
+                if (st != CIX_ENOMEM)
+                    jb->rc = cli_report(st, &err);
+                goto cleanup;
+            }
+            ld = m;
+        }
+        for (size_t j = 0; j < J; j++) {
+            for (size_t r = r0; r < r0 + m; r++) {
+                double c = cli_view_weight(v, jb->run, j, r) * yr[j * ld + r - r0];
+                key[j * bs + r - r0] = c;
+                shown[j * bs + r - r0] = v->score[r] != 0 ? c / v->score[r] : NAN;
+            }
+        }
+        pick(v, key, shown, bs, r0, m);
+    }
+    jb->rc = CLI_EXIT_OK;
+
+cleanup:
+    free(key);
+    free(shown);
+    free(yb);
+}
+
+static void *explain_thread(void *arg)
+{
+    explain_rows(arg);
+    return NULL;
+}
+
 int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
 {
     size_t n = cix_result_nrows(res), J = cix_panel_nindicators(run->panel), j, r;
     const double *Y = cix_result_normalized(res);
-    double *key = NULL, *shown = NULL, *ranks = NULL, *yb = NULL;
+    double *key = NULL, *shown = NULL, *ranks = NULL;
     int32_t *group = NULL;
     int rc = CLI_EXIT_NOMEM;
 
@@ -207,40 +269,29 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
     if (!v->help || !v->hurt || !v->help_val || !v->hurt_val)
         goto cleanup;
     if (v->linear) {
-        /* contributions w_j x y_ij, a block of rows at a time: the columns
-         * are read in runs, and no n x nind copy is made; without the
-         * matrix the engine gives each block's normalized values */
-        size_t bs = n < VIEW_BLOCK ? (n ? n : 1) : VIEW_BLOCK;
-        key = malloc((J ? J : 1) * bs * sizeof *key);
-        shown = malloc((J ? J : 1) * bs * sizeof *shown);
-        if (!Y)
-            yb = malloc((J ? J : 1) * bs * sizeof *yb);
-        if (!key || !shown || (!Y && !yb))
-            goto cleanup;
-        for (size_t r0 = 0; r0 < n; r0 += bs) {
-            size_t m = n - r0 < bs ? n - r0 : bs, ld = n;
-            const double *yr = Y ? Y + r0 : yb;
-            if (!Y) {
-                cix_error err;
-                cix_status st = cix_result_normalized_rows(res, run->panel, r0, m, yb, &err);
-                if (st != CIX_OK) {
-                    if (st == CIX_ENOMEM)
-                        goto cleanup;
-                    rc = cli_report(st, &err);
-                    goto cleanup;
-                }
-                ld = m;
-            }
-            for (j = 0; j < J; j++) {
-                for (r = r0; r < r0 + m; r++) {
-                    double c = cli_view_weight(v, run, j, r) * yr[j * ld + r - r0];
-                    key[j * bs + r - r0] = c;
-                    shown[j * bs + r - r0] = v->score[r] != 0 ? c / v->score[r] : NAN;
-                }
-            }
-            pick(v, key, shown, bs, r0, m);
+        /* rows in two halves, the second on a thread of its own */
+        explain_job job[2];
+        pthread_t th;
+        int started = 0;
+        size_t half = n >= 2 * VIEW_BLOCK && cli_two_threads(run)
+                          ? (n / 2 + VIEW_BLOCK - 1) / VIEW_BLOCK * VIEW_BLOCK
+                          : n;
+        for (int t = 0; t < 2; t++) {
+            job[t].v = v;
+            job[t].run = run;
+            job[t].res = res;
+            job[t].from = t ? half : 0;
+            job[t].to = t ? n : half;
+            job[t].rc = CLI_EXIT_OK;
         }
-        rc = CLI_EXIT_OK;
+        if (half < n)
+            started = pthread_create(&th, NULL, explain_thread, &job[1]) == 0;
+        explain_rows(&job[0]);
+        if (started)
+            pthread_join(th, NULL);
+        else if (half < n)
+            explain_rows(&job[1]);
+        rc = job[0].rc != CLI_EXIT_OK ? job[0].rc : job[1].rc;
         goto cleanup;
     } else {
         key = malloc((n * J > 0 ? n * J : 1) * sizeof *key);
@@ -264,7 +315,6 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res)
 cleanup:
     free(key);
     free(shown);
-    free(yb);
     free(ranks);
     free(group);
     if (rc != CLI_EXIT_OK) {

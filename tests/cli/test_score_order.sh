@@ -162,6 +162,20 @@ for how in "--threads 2" "--threads 0" "env 1" "env 2"; do
         cat "$TMP/err"
     fi
 done
+# The default output (helpers and hurters, formed from the normalized values
+# of blocks of rows, the two halves of the rows on two threads): the same
+# bytes on one thread and on two, with a cost indicator and imputed cells.
+awk -F, 'NR > 1 && NR % 97 == 0 { $4 = "" } { print }' OFS=, "$TMP/long.csv" >"$TMP/gaps.csv"
+"$CIX" score -q --impute mean --cost b --threads 1 -o "$TMP/ex1.csv" "$TMP/gaps.csv" \
+    2>"$TMP/err" || { fail "default output, --threads 1"; cat "$TMP/err"; }
+"$CIX" score -q --impute mean --cost b --threads 2 -o "$TMP/ex2.csv" "$TMP/gaps.csv" \
+    2>"$TMP/err" || { fail "default output, --threads 2"; cat "$TMP/err"; }
+if cmp -s "$TMP/ex1.csv" "$TMP/ex2.csv" && [ "$(grep -m1 '^region' "$TMP/ex1.csv" | tr ',' '\n' | grep -c help_)" = 3 ]; then
+    pass "default output with helpers and hurters ($rows rows): --threads 2 gives the bytes of --threads 1"
+else
+    fail "default output with helpers and hurters: --threads 2 differs from --threads 1"
+fi
+
 bad=$(order_problems "$TMP/long.csv" "$TMP/long2.csv")
 if [ -z "$bad" ]; then
     pass "long output: $rows rows by year, rank, input order"
