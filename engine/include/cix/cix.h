@@ -268,6 +268,27 @@ CIX_API cix_status cix_panel_read_buffer(const void *buf, size_t len, const char
                                          const cix_read_options *o, cix_panel **out,
                                          cix_error *err);
 
+/*
+ * Binary panel files (added in 0.3; append-only). Writes panel p to path in
+ * the binary format of docs/binary-format.md: the names, regions and years,
+ * then the values exactly as the panel stores them (column-major IEEE-754
+ * doubles, bit for bit: NaN = missing, -0.0 and subnormals kept), starting
+ * at a multiple of 4096 bytes. cix_panel_read_file and cix_panel_read_buffer
+ * recognise such a file by its first bytes and load it with a few large
+ * reads instead of parsing CSV, giving the same panel as the CSV it was made
+ * from; for a binary file only the alloc and nthreads read options apply
+ * (delimiter, column names, NA strings and form are ignored). Regions are
+ * numbered in order of first appearance, as a read panel has them.
+ * Atomic: a temporary file in path's directory is written and renamed over
+ * path; on failure it is removed and path is untouched. Not synced to disk.
+ * Errors: CIX_EINVAL (a row without a region, a name empty or with a control
+ * character), CIX_EDATA (an infinite value, naming the cell), CIX_EIO
+ * (naming path), CIX_ENOMEM. Allocates through p's allocator about
+ * 8 bytes per row plus the names; O(nrows * nindicators).
+ */
+CIX_API cix_status cix_panel_write_binary(const cix_panel *p, const char *path,
+                                          cix_error *err);
+
 /* Incremental reader: feed the input in chunks of any size. */
 typedef struct cix_reader cix_reader;
 

@@ -65,6 +65,7 @@
 #include <sys/stat.h>
 
 #include "../internal.h"
+#include "binary.h"
 #include "csv_cells.h"
 #include "read_fast.h"
 
@@ -1577,6 +1578,8 @@ cix_status cix_panel_read_buffer(const void *buf, size_t len, const char *name,
     *out = NULL;
     if (!buf && len)
         return cix_i_fail(err, CIX_EINVAL, "cix_panel_read_buffer: buf is NULL");
+    if (cix_i_binary_sniff(buf, len)) /* a binary panel file (binary.c) */
+        return cix_i_binary_read_buffer(buf, len, name, o, out, err);
     st = cix_reader_create(name, o, &r, err);
     if (st != CIX_OK)
         goto cleanup;
@@ -1628,6 +1631,10 @@ cix_status cix_panel_read_file(const char *path, const cix_read_options *o, cix_
     }
     for (int first = 1;; first = 0) {
         size_t n = fread(buf, 1, READ_CHUNK, f), used = 0;
+        if (first && cix_i_binary_sniff(buf, n)) { /* a binary panel file (binary.c) */
+            st = cix_i_binary_read_fd(fileno(f), path, o, out, err);
+            goto cleanup;
+        }
         if (first && n > 0 && !ferror(f)) {
             /* the header through the general reader, then the rows through
              * the fast path when the file allows it */
