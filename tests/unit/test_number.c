@@ -389,6 +389,128 @@ START_TEST(parse_product_boundaries)
 }
 END_TEST
 
+/* Whether strtod reads all of s (as cix_parse_double must, which also
+ * rejects leading white space, "inf", "nan" and hex). */
+static int strtod_reads_all(const char *s)
+{
+    char *end;
+    if (!*s || s[0] == ' ' || s[0] == '\t')
+        return 0;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+/* cix_parse_double on s in an exact heap block agrees with strtod: accepts
+ * exactly what strtod reads to the end, with the same bits. */
+static void agrees_with_strtod(const char *s)
+{
+    double v = 42.0;
+    int r = parse_exact_block(s, &v);
+    if (strtod_reads_all(s) && !strchr(s, 'x') && !strchr(s, 'X') && !strchr(s, 'n') &&
+        !strchr(s, 'N')) {
+        ck_assert_msg(r == 0, "rejected '%s'", s);
+        ck_assert_msg(to_bits(v) == to_bits(strtod(s, NULL)), "'%s': %a, strtod %a", s, v,
+                      strtod(s, NULL));
+    } else {
+        ck_assert_msg(r == -1, "accepted '%s'", s);
+        ck_assert_msg(v == 42.0, "'%s': output written on failure", s);
+    }
+}
+
+/* The one-pass path: the exponent read from the last 8 bytes, the digits
+ * eight at a time with the overflowing piece kept to 64 bits (the factor
+ * 2^k), short texts through a zero-padded copy, results below 2^-1074. */
+START_TEST(parse_stream_edges)
+{
+    static const char *const cases[] = {
+        "1e5", "1E5", "1e+5", "1e-5", "-1e-5", "+1e1", ".5e1", "5.e1", "-.5E-1", "0e0", "-0e-0",
+        "1.5e-3", "1e0000", "1e-0000", "1e0001", "1e+0001", "1e12345", "1e-12345", "1e1234567",
+        "1e-1234567", "1e12345678", "1e-00000005", "0e123456789", "9e-999999",
+        "0000000000000000000000000001e-5", "000000000000000000000000000.000000000000000000001e21",
+        "0.0000000000000000000000012345678901234567890e10", "12345678901234567890e-12",
+        "18446744073709551615e-10", "18446744073709551616e-10", "99999999999999999999e300",
+        "1234567890123456789012345e-345", "1234567890123456789012345e-350",
+        "123456789012345678901234567890e-360", "98765432109876543210987654321e-352",
+        "1234567890123456789012345678901234567890e-380", "12345678901234567890123e288",
+        "1e-324", "2e-324", "2.5e-324", "3e-324", "3.7e-324", "7e-324", "1.5e-323", "1e-325",
+        "2.4703282292062327e-324", "2.4703282292062328e-324", "4.9406564584124654e-324",
+        "1.23456789012345e+100", "1.2345678901234567e-100", "123.456789e-300", "1234.5e-3",
+        "12345678.9e1", "1234567.89e-1", "123456789012345.6e1", "1.7976931348623157e+308",
+        "1.7976931348623159e+308", "2.2250738585072011e-308", "4.9e-324", "5e-324"};
+    static const char *const bad[] = {
+        "1e", "1E", "1e+", "1e-", "1e-+5", "1e+-5", "1e--5", "1e5e5", "1e5.5", "1e5x", "1e 5",
+        "1.5e", "12345678e", "12345678e+", "1234567890123456789e", "12345678901234567890e-",
+        "1.2.3e5", "1e5+", "e5", ".e5", "-e5", "+.e1", "1x5e5", "12345678901234567890x1e5",
+        "1234567890123456789012345678901234567890e", "1e12345678901234567890e1"};
+    char buf[80], mod[80];
+    static const char subst[] = "x.e+- E";
+    uint64_t st = 0x2545F4914F6CDD1Dull;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        same_as_strtod(cases[i]);
+        agrees_with_strtod(cases[i]);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(!strtod_reads_all(bad[i]) || strchr(bad[i], ' '), "'%s' is valid",
+                      bad[i]);
+        agrees_with_strtod(bad[i]);
+    }
+    /* numbers of every shape, and each with a stray byte at every position */
+    for (int i = 0; i < 3000; i++) {
+        int nint = (int)(rnd() % 24), nfrac = (int)(rnd() % 24), k = 0, len;
+        if (rnd() % 3 == 0)
+            buf[k++] = rnd() % 2 ? '-' : '+';
+        for (int j = 0; j < nint; j++)
+            buf[k++] = (char)('0' + (j == 0 && rnd() % 4 == 0 ? 0 : rnd() % 10));
+        if (nfrac > 0 || rnd() % 2) {
+            buf[k++] = '.';
+            for (int j = 0; j < nfrac; j++)
+                buf[k++] = (char)('0' + rnd() % 10);
+        }
+        if (nint == 0 && nfrac == 0)
+            buf[k++] = '7';
+        if (rnd() % 4 != 0) {
+            int ne = 1 + (int)(rnd() % 4);
+            buf[k++] = rnd() % 2 ? 'e' : 'E';
+            if (rnd() % 2)
+                buf[k++] = rnd() % 2 ? '-' : '+';
+            for (int j = 0; j < ne; j++)
+                buf[k++] = (char)('0' + rnd() % 10);
+        }
+        buf[k] = '\0';
+        len = k;
+        agrees_with_strtod(buf);
+        for (int pos = 0; pos < len; pos++) {
+            st ^= st << 13;
+            st ^= st >> 7;
+            st ^= st << 17;
+            memcpy(mod, buf, (size_t)len + 1);
+            mod[pos] = subst[st % (sizeof subst - 1)];
+            agrees_with_strtod(mod);
+            memcpy(mod, buf, (size_t)len + 1);
+            mod[pos] = '\0'; /* every prefix, ending anywhere */
+            agrees_with_strtod(mod);
+        }
+    }
+    /* tiny values: rounding to 0 or to the smallest subnormals */
+    for (int i = 0; i < 20000; i++) {
+        snprintf(buf, sizeof buf, "%llue%d", (unsigned long long)(rnd() % 100000000000000000ull),
+                 -340 - (int)(rnd() % 20));
+        same_as_strtod(buf);
+        snprintf(buf, sizeof buf, "%.*e", (int)(rnd() % 20), from_bits(rnd() % 64));
+        same_as_strtod(buf);
+    }
+    /* 20 to 28 digits: the piece that overflows 64 bits kept in 64 */
+    for (int i = 0; i < 20000; i++) {
+        int nd = 20 + (int)(rnd() % 9), k = 0;
+        for (int j = 0; j < nd; j++)
+            buf[k++] = (char)('0' + (j == 0 ? 1 + rnd() % 9 : rnd() % 10));
+        snprintf(buf + k, sizeof buf - (size_t)k, "e%d", -370 + (int)(rnd() % 690));
+        same_as_strtod(buf);
+    }
+}
+END_TEST
+
 /* The text the format contract asks for: the first of %.15g, %.16g, %.17g
  * (every precision from 1 for subnormals) that strtod reads back exactly. */
 static void expected_text(double x, char *out, size_t cap)
@@ -557,6 +679,7 @@ static Suite *number_suite(void)
     tcase_add_test(tc, parse_exact_midpoints);
     tcase_add_test(tc, parse_extremes);
     tcase_add_test(tc, parse_product_boundaries);
+    tcase_add_test(tc, parse_stream_edges);
     tcase_add_test(tc, format_known_values);
     tcase_add_test(tc, format_round_trips);
     tcase_add_test(tc, format_edges_of_the_exact_path);
