@@ -109,6 +109,7 @@ void cli_help_main(FILE *fp)
           "  fit       fit a model (indicator framework) on a panel and freeze it\n"
           "  targets   progress towards a model's targets, share of targets met\n"
           "  validate  check a model file and a panel against each other\n"
+          "  convert   write a panel as a binary file that later runs load fast\n"
           "\n"
           "Run 'cix COMMAND --help' for the options of a command.\n"
           "\n"
@@ -534,7 +535,7 @@ int main(int argc, char **argv)
     int rc, show_help = 0;
 
     if (argc < 2)
-        return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit|fit|targets|validate "
+        return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit|fit|targets|validate|convert "
                                      "[OPTIONS] "
                                      "PANEL.csv");
     name = argv[1];
@@ -544,14 +545,21 @@ int main(int argc, char **argv)
     }
     if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0)
         return print_version();
+    if (strcmp(name, "convert") == 0)
+        return cli_convert(argc - 1, argv + 1);
     if (strcmp(name, "help") == 0) {
         if (argc < 3) {
             cli_help_main(stdout);
             return CLI_EXIT_OK;
         }
+        if (strcmp(argv[2], "convert") == 0) {
+            cli_help_convert(stdout);
+            return CLI_EXIT_OK;
+        }
         if (command_from_name(argv[2], &command) != 0)
             return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
-                                         "weights, pca, audit, fit, targets and validate", argv[2]);
+                                         "weights, pca, audit, fit, targets, validate and "
+                                         "convert", argv[2]);
         cli_help_command(stdout, command);
         return CLI_EXIT_OK;
     }
@@ -560,7 +568,8 @@ int main(int argc, char **argv)
             return cli_usage_error(NULL, "unknown option '%s' (options go after the "
                                          "command)", name);
         return cli_usage_error(NULL, "unknown command '%s'; the commands are score, "
-                                     "weights, pca, audit, fit, targets and validate", name);
+                                     "weights, pca, audit, fit, targets, validate and "
+                                     "convert", name);
     }
 
     cli_run_init(&run, command);

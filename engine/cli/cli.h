@@ -241,6 +241,11 @@ int cli_run_fit(cli_run *run);
 int cli_run_targets(cli_run *run);
 int cli_run_validate(cli_run *run);
 
+/* `cix convert` (convert.c): runs it on argv (argv[0] = "convert") and
+ * returns the exit code; its help text. */
+int cli_convert(int argc, char **argv);
+void cli_help_convert(FILE *fp);
+
 /* Help texts (cix.c). */
 void cli_help_main(FILE *fp);
 void cli_help_command(FILE *fp, cli_command c);

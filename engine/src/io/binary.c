@@ -702,6 +702,7 @@ static cix_status load(const source *s, const cix_read_options *o, cix_panel **o
     *out = NULL;
     cix_i_alloc_init(&alloc, o ? o->alloc : NULL);
     memset(h, 0, sizeof h);
+    memset(&hd, 0, sizeof hd);
     if (source_read(s, 0, h, s->size < HEADER_SIZE ? (size_t)s->size : HEADER_SIZE, &eno))
         return read_failed(err, s, eno);
     if ((st = parse_header(s, h, &hd, err)) != CIX_OK)
