@@ -768,6 +768,35 @@ static NOINLINE int parse_stream(const char *s, size_t len, double *out)
     neg = *p == '-';
     p += neg | (*p == '+');
     digits = p;
+    if ((size_t)(mend - p) - 16 <= 8) {
+        /* 16 to 24 bytes before the exponent: when they are all digits (no
+         * point), three windows, at p, p + 8 and ending at mend, give them
+         * without a scan, the three pieces converted side by side */
+        size_t r = (size_t)(mend - p) - 16; /* bytes in the third window */
+        uint64_t w1, w2, w3, keep;
+        memcpy(&w1, p, sizeof w1);
+        memcpy(&w2, p + 8, sizeof w2);
+        memcpy(&w3, mend - 8, sizeof w3);
+        keep = (~UINT64_C(0) >> 4 * (8 - r)) >> 4 * (8 - r); /* its r low bytes */
+        w3 = (w3 >> 4 * (8 - r)) >> 4 * (8 - r);
+        if (!(non_digits(w1) | non_digits(w2) | (non_digits(w3) & keep))) {
+            uint64_t z = UINT64_C(0x3030303030303030), hi, lo;
+            uint64_t m16 = combine8(w1 - z) * 100000000 + combine8(w2 - z);
+            uint64_t c3 = combine8(((w3 - (z & keep)) << 4 * (8 - r)) << 4 * (8 - r));
+            lo = mul_64(m16, pow10_u64[r], &hi); /* below 10^24 */
+            lo += c3;
+            hi += lo < c3;
+            if (hi == 0) {
+                a.m = lo;
+            } else {
+                int b = 64 - leading_zeros(hi); /* as in acc_digits */
+                a.m = (hi << (64 - b)) | ((lo >> 1) >> (b - 1));
+                a.sticky = lo << (64 - b);
+                a.b = b;
+            }
+            goto digits_read;
+        }
+    }
     p = scan_digits(p, lim, &a);
     if (p < mend && *p == '.') {
         const char *f = ++p;
@@ -780,6 +809,7 @@ static NOINLINE int parse_stream(const char *s, size_t len, double *out)
     }
     if (p != mend)
         return 0;
+digits_read:
     if (a.m == 0) {
         *out = neg ? -0.0 : 0.0;
         return 1;
