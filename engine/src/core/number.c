@@ -369,16 +369,6 @@ static uint64_t bytes_equal(uint64_t v, unsigned char c)
     return ~nonzero & UINT64_C(0x8080808080808080);
 }
 
-/* The value of k <= 16 digit bytes at the bottom of x (first digit lowest,
- * '0' already subtracted, bytes above zero). */
-static uint64_t value16(u128 x, unsigned k)
-{
-    if (k == 0)
-        return 0;
-    x <<= 8 * (16 - k); /* leading zeros in front */
-    return combine8((uint64_t)x) * 100000000 + combine8((uint64_t)(x >> 64));
-}
-
 /*
  * "[-]digits[.digits]" of at most 16 bytes after the sign, read as two
  * machine words without a loop: the point is found by comparison, the bytes
@@ -471,9 +461,18 @@ static NOINLINE int parse_words(const char *s, size_t len, double *out)
         ((u128)(UINT64_C(0x3030303030303030) & hi_valid & ~((dot_hi >> 7) * 0xFF)) << 64 |
          (UINT64_C(0x3030303030303030) & lo_valid & ~((dot_lo >> 7) * 0xFF)));
     /* the digits before the point, then those after it closing the gap */
-    if (d < n) /* d <= 15 */
-        x = (x & (((u128)1 << 8 * d) - 1)) | (d < 15 ? (x >> 8 * (d + 1)) << 8 * d : 0);
-    m = value16(x, (unsigned)n - (d < n));
+    {
+        /* the bytes above the point move down by one, closing the gap: a
+         * shift by a constant under a mask (without a point, d = n: the
+         * bytes above are zero); then the k digits to the top */
+        uint64_t below_lo = d >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << 8 * d) - 1;
+        uint64_t below_hi = d <= 8 ? 0 : ~UINT64_C(0) >> 8 * (16 - d);
+        u128 below = (u128)below_hi << 64 | below_lo;
+        unsigned k = (unsigned)n - (d < n); /* >= 1 */
+        x = (x & below) | ((x >> 8) & ~below);
+        x <<= 8 * (16 - k);
+        m = combine8((uint64_t)x) * 100000000 + combine8((uint64_t)(x >> 64));
+    }
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     if (m <= (UINT64_C(1) << 53)) { /* f <= 15: 10^f is exact */
         double v = (double)m / pow10_exact[f];
