@@ -25,8 +25,11 @@
  * piece of digits is accumulated as it is found: m = m x 10^c + piece while
  * m stays below 10^19 (leading zeros add nothing); the piece that would
  * overflow is formed in 128 bits and its top 64 bits kept, m x 2^k, with a
- * flag for non-zero bits or digits dropped after it. So value = m x 2^k x
- * 10^e, exactly or (flag) strictly between that and (m + 1) x 2^k x 10^e.
+ * flag for non-zero bits or digits dropped after it. (16 to 24 digits with
+ * no point, such as 20-digit mantissas, need no scan: three windows, at the
+ * start, 8 bytes on and ending before the 'e', are checked and converted
+ * side by side.) So value = m x 2^k x 10^e, exactly or (flag) strictly
+ * between that and (m + 1) x 2^k x 10^e.
  * With no flag, k = 0, m <= 2^53 and |e| <= 22, m and 10^|e| are exact
  * doubles and one IEEE operation gives the correctly rounded result
  * (Clinger's fast path). Otherwise round_w10q decides from a 128-bit
