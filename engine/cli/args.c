@@ -226,30 +226,44 @@ static int add_dir(cli_run *run, int is_cost, const char *text)
     return 0;
 }
 
-/* Splits the --na list at commas into run->ropt.na_strings. */
-static int set_na(cli_run *run, const char *list)
+/* Splits the --na list at commas into o->na_strings (the strings live in
+ * *copy, which the caller frees). Returns 0, -1 (too many), -2 (memory). */
+int cli_split_na(cix_read_options *o, const char *list, char **copy)
 {
-    char *copy, *p;
+    char *p;
     size_t n = 0;
-    free(run->na_copy);
-    run->na_copy = NULL;
-    copy = strdup(list);
-    if (!copy)
+    free(*copy);
+    *copy = p = strdup(list);
+    if (!p)
         return -2;
-    run->na_copy = copy;
-    p = copy;
     for (;;) {
         char *comma = strchr(p, ',');
         if (n == CIX_MAX_NA_STRINGS)
             return -1;
         if (comma)
             *comma = '\0';
-        run->ropt.na_strings[n++] = p;
+        o->na_strings[n++] = p;
         if (!comma)
             break;
         p = comma + 1;
     }
-    run->ropt.n_na_strings = n;
+    o->n_na_strings = n;
+    return 0;
+}
+
+/* --delimiter: auto (0), ',' / comma, ';' / semicolon, tab; -1 otherwise. */
+int cli_parse_delimiter(const char *arg, char *d)
+{
+    if (strcmp(arg, "auto") == 0)
+        *d = 0;
+    else if (strcmp(arg, ",") == 0 || strcmp(arg, "comma") == 0)
+        *d = ',';
+    else if (strcmp(arg, ";") == 0 || strcmp(arg, "semicolon") == 0)
+        *d = ';';
+    else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\t") == 0 || strcmp(arg, "\\t") == 0)
+        *d = '\t';
+    else
+        return -1;
     return 0;
 }
 
@@ -397,21 +411,12 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
             run->ropt.year_column = arg;
             break;
         case OPT_DELIMITER:
-            if (strcmp(arg, "auto") == 0)
-                run->ropt.delimiter = 0;
-            else if (strcmp(arg, ",") == 0 || strcmp(arg, "comma") == 0)
-                run->ropt.delimiter = ',';
-            else if (strcmp(arg, ";") == 0 || strcmp(arg, "semicolon") == 0)
-                run->ropt.delimiter = ';';
-            else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\t") == 0 ||
-                     strcmp(arg, "\\t") == 0)
-                run->ropt.delimiter = '\t';
-            else
+            if (cli_parse_delimiter(arg, &run->ropt.delimiter) != 0)
                 return cli_usage_error(cmd, "unknown delimiter '%s'; use auto, ',', ';' or "
                                             "tab", arg);
             break;
         case OPT_NA: {
-            int r = set_na(run, arg);
+            int r = cli_split_na(&run->ropt, arg, &run->na_copy);
             if (r == -2) {
                 cli_errorf("out of memory");
                 return CLI_EXIT_NOMEM;

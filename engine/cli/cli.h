@@ -336,6 +336,11 @@ int cli_view_plain(cli_view *v, const cli_run *run, const cix_result *res);
 /* 1 when the run allows the program a second thread of its own (--threads,
  * else cix_default_threads()). */
 int cli_two_threads(const cli_run *run);
+/* Read options shared by the commands (args.c): --na split at commas into
+ * o->na_strings, the strings kept in *copy (freed by the caller; 0, -1 too
+ * many, -2 out of memory); --delimiter by name (0, or -1 when unknown). */
+int cli_split_na(cix_read_options *o, const char *list, char **copy);
+int cli_parse_delimiter(const char *arg, char *d);
 /* Builds the view of a model run. Returns an exit code. */
 int cli_view_model(cli_view *v, const cix_panel *p, const cix_model *m,
                    const cix_model_result *r);

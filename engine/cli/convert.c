@@ -56,47 +56,6 @@ void cli_help_convert(FILE *fp)
           fp);
 }
 
-/* Splits the --na list at commas into o->na_strings (the strings live in
- * *copy, which the caller frees). Returns 0, -1 (too many), -2 (memory). */
-static int split_na(cix_read_options *o, const char *list, char **copy)
-{
-    char *p;
-    size_t n = 0;
-    free(*copy);
-    *copy = p = malloc(strlen(list) + 1);
-    if (!p)
-        return -2;
-    strcpy(p, list);
-    for (;;) {
-        char *comma = strchr(p, ',');
-        if (n == CIX_MAX_NA_STRINGS)
-            return -1;
-        if (comma)
-            *comma = '\0';
-        o->na_strings[n++] = p;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    o->n_na_strings = n;
-    return 0;
-}
-
-static int parse_delimiter(const char *arg, char *d)
-{
-    if (strcmp(arg, "auto") == 0)
-        *d = 0;
-    else if (strcmp(arg, ",") == 0 || strcmp(arg, "comma") == 0)
-        *d = ',';
-    else if (strcmp(arg, ";") == 0 || strcmp(arg, "semicolon") == 0)
-        *d = ';';
-    else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\t") == 0 || strcmp(arg, "\\t") == 0)
-        *d = '\t';
-    else
-        return -1;
-    return 0;
-}
-
 /* Parses the options; returns CLI_EXIT_OK or an exit code (after the error). */
 static int convert_args(int argc, char **argv, cix_read_options *ro, const char **output,
                         int *quiet, char **na_copy, int *show_help)
@@ -123,12 +82,12 @@ static int convert_args(int argc, char **argv, cix_read_options *ro, const char 
             ro->year_column = arg;
             break;
         case OPT_DELIMITER:
-            if (parse_delimiter(arg, &ro->delimiter) != 0)
+            if (cli_parse_delimiter(arg, &ro->delimiter) != 0)
                 return cli_usage_error("convert", "unknown delimiter '%s'; use auto, ',', "
                                                   "';' or tab", arg);
             break;
         case OPT_NA: {
-            int r = split_na(ro, arg, na_copy);
+            int r = cli_split_na(ro, arg, na_copy);
             if (r == -2) {
                 cli_errorf("out of memory");
                 return CLI_EXIT_NOMEM;
