@@ -871,7 +871,8 @@ CIX_API cix_status cix_model_validate(const cix_model *m, const cix_panel *p,
  * column (codes, group labels, ...) is skipped, and a year written as a
  * whole number with a ".0" suffix (as COINr writes it) is accepted. Line and
  * column numbers in errors are those of the file. Long-form files are read
- * as cix_panel_read_file does. Errors: as cix_panel_read_file.
+ * as cix_panel_read_file does; from a binary panel file (cix_panel_write_binary)
+ * the same columns are kept. Errors: as cix_panel_read_file.
  * O(file size).
  */
 CIX_API cix_status cix_model_read_panel(const cix_model *m, const char *path,

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "../io/binary.h"
 #include "model_internal.h"
 
 #define NONE ((size_t)-1)
@@ -145,6 +146,57 @@ static char detect(const char *b, size_t len)
     return ',';
 }
 
+/* A binary panel file (cix convert): the panel with the model's indicator
+ * and denominator columns, in the file's order, as the CSV filter keeps
+ * them. *out is the whole panel when no column is the model's (the model's
+ * checks then name the missing ones). */
+static cix_status model_columns_of(const cix_model *m, cix_panel *full,
+                                   const cix_allocator *user, const cix_allocator *a,
+                                   cix_panel **out, cix_error *err)
+{
+    size_t n = cix_panel_nrows(full), J = cix_panel_nindicators(full), k = 0;
+    size_t *cols = cix_i_malloc_array(a, J ? J : 1, sizeof *cols);
+    cix_panel *q = NULL;
+    cix_status st = CIX_OK;
+
+    *out = NULL;
+    if (!cols) {
+        st = cix_i_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < J; j++) {
+        const char *name = cix_panel_indicator(full, j);
+        if (model_column(m, name, strlen(name)))
+            cols[k++] = j;
+    }
+    if (k == 0 || k == J) {
+        *out = full;
+        full = NULL;
+        goto cleanup;
+    }
+    if ((st = cix_panel_create(n, k, cix_panel_has_year(full), user, &q, err)) != CIX_OK)
+        goto cleanup;
+    for (size_t r = 0; r < n && st == CIX_OK; r++)
+        st = cix_panel_set_row(q, r, cix_panel_row_region(full, r),
+                               cix_panel_row_year(full, r), err);
+    for (size_t i = 0; i < k && st == CIX_OK; i++) {
+        st = cix_panel_set_indicator(q, i, cix_panel_indicator(full, cols[i]), err);
+        if (st == CIX_OK)
+            memcpy(cix_panel_column(q, i), cix_panel_column_const(full, cols[i]),
+                   n * sizeof(double));
+    }
+    if (st == CIX_OK) {
+        *out = q;
+        q = NULL;
+    }
+
+cleanup:
+    cix_panel_free(q);
+    cix_panel_free(full);
+    cix_i_free(a, cols);
+    return st;
+}
+
 cix_status cix_model_read_panel(const cix_model *m, const char *path,
                                 const cix_read_options *o, cix_panel **out, cix_error *err)
 {
@@ -168,6 +220,14 @@ cix_status cix_model_read_panel(const cix_model *m, const char *path,
     cix_i_alloc_init(&a, ro.alloc);
     if ((st = cix_i_read_whole_file(path, &a, &buf, &len, err)) != CIX_OK)
         return st;
+    if (cix_i_binary_sniff(buf, len)) {
+        cix_panel *full = NULL;
+        st = cix_panel_read_buffer(buf, len, path, &ro, &full, err);
+        cix_i_free(&a, buf);
+        if (st != CIX_OK)
+            return st;
+        return model_columns_of(m, full, ro.alloc, &a, out, err);
+    }
     memset(&f, 0, sizeof f);
     f.m = m;
     f.o = &ro;
