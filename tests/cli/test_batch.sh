@@ -5,20 +5,7 @@
 #   sh test_batch.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_batch.sh CIX SRCDIR}
-SRC=${2:?usage: sh test_batch.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-DATA=$SRC/tests/cli/data
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-batch.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 # A directory of panels: b.csv and a.csv (copies with different data), a
 # file that is not CSV, and a hidden CSV file; only a.csv and b.csv count,

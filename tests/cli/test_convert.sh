@@ -8,20 +8,7 @@
 #   sh test_convert.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_convert.sh CIX SRCDIR}
-SRC=${2:?usage: sh test_convert.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-convert.XXXXXX") || exit 1
-trap 'chmod -R u+w "$TMP"; rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
-
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 mkdir "$TMP/csv" "$TMP/bin" "$TMP/ro"
 

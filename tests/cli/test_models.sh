@@ -8,21 +8,7 @@
 #   sh test_models.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_models.sh CIX SRCDIR}
-SRC=${2:?usage: sh test_models.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-case $SRC in /*) ;; *) SRC=$(pwd)/$SRC ;; esac
-DATA=$SRC/tests/cli/data
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-models.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 # 1. The index of tests/cli/data/models/provinces_model.csv by hand:
 #    min-max over all rows (energy a cost), economy = (gdp_pc + energy) / 2,

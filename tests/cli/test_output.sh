@@ -6,22 +6,8 @@
 #   sh test_output.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_output.sh CIX SRCDIR}
-SRC=${2:?usage: sh test_output.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-DATA=$SRC/tests/cli/data
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-output.XXXXXX") || exit 1
-trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
+. "$(dirname "$0")/lib.sh"
 OUT=$TMP/out
-
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
 
 # No file other than the expected ones may be in $OUT (temporary files are
 # named .NAME.XXXXXX).

@@ -10,19 +10,7 @@
 #   sh test_score_order.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_score_order.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-order.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
-
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 # Prints what is wrong with the order of the scores OUT of panel IN
 # (nothing when OUT holds every row of IN once, by year, rank, then the

@@ -8,21 +8,7 @@
 #   sh test_weights_out.sh /path/to/cix /path/to/source-root
 set -u
 
-CIX=${1:?usage: sh test_weights_out.sh CIX SRCDIR}
-SRC=${2:?usage: sh test_weights_out.sh CIX SRCDIR}
-case $CIX in /*) ;; *) CIX=$(pwd)/$CIX ;; esac
-DATA=$SRC/tests/cli/data
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cix-weights-out.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-failures=0
-
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
-pass() {
-    echo "ok   $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 COMPLETE=$SRC/data/prov_mfg_innovation_2018_2023.complete30.csv
 GAPS=$SRC/data/prov_mfg_innovation_2018_2023.csv # 48 missing cells
