@@ -36,11 +36,42 @@ cix_status cix_i_notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
     return CIX_OK;
 }
 
+static void note_vset(cix_note *note, cix_note_kind kind, size_t indicator, size_t row,
+                      double before, double after, size_t count, const char *fmt,
+                      va_list ap)
+{
+    note->kind = kind;
+    note->indicator = indicator;
+    note->row = row;
+    note->value_before = before;
+    note->value_after = after;
+    note->count = count;
+    vsnprintf(note->message, sizeof note->message, fmt, ap);
+}
+
+void cix_i_note_set(cix_note *note, cix_note_kind kind, size_t indicator, size_t row,
+                    double before, double after, size_t count, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_vset(note, kind, indicator, row, before, after, count, fmt, ap);
+    va_end(ap);
+}
+
+cix_note *cix_i_notes_grow(cix_i_notes *ns, cix_error *err, size_t more)
+{
+    cix_note *first;
+    if (cix_i_notes_reserve(ns, err, more) != CIX_OK)
+        return NULL;
+    first = ns->v + ns->n;
+    ns->n += more;
+    return first;
+}
+
 cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
                            size_t indicator, size_t row, double before, double after,
                            size_t count, const char *fmt, ...)
 {
-    cix_note *note;
     va_list ap;
 
     if (!ns)
@@ -53,15 +84,8 @@ cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
         ns->v = v;
         ns->cap = cap;
     }
-    note = &ns->v[ns->n++];
-    note->kind = kind;
-    note->indicator = indicator;
-    note->row = row;
-    note->value_before = before;
-    note->value_after = after;
-    note->count = count;
     va_start(ap, fmt);
-    vsnprintf(note->message, sizeof note->message, fmt, ap);
+    note_vset(&ns->v[ns->n++], kind, indicator, row, before, after, count, fmt, ap);
     va_end(ap);
     return CIX_OK;
 }
