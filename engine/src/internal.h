@@ -178,12 +178,9 @@ void cix_i_notes_free(cix_i_notes *ns);
 cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
                            size_t indicator, size_t row, double before, double after,
                            size_t count, const char *fmt, ...) CIX_I_PRINTF(9, 10);
-/* Room for `more` further notes at once (one allocation instead of a
- * doubling per power of two when many notes follow). ns may be NULL. */
-cix_status cix_i_notes_reserve(cix_i_notes *ns, cix_error *err, size_t more);
-/* `more` new notes at the end of ns (not NULL), to be filled by
- * cix_i_note_set, each slot by one thread if need be; NULL (err filled)
- * when the list cannot grow. */
+/* `more` new notes at the end of ns (not NULL), in one allocation, to be
+ * filled by cix_i_note_set, each slot by one thread if need be; NULL (err
+ * filled) when the list cannot grow. */
 cix_note *cix_i_notes_grow(cix_i_notes *ns, cix_error *err, size_t more);
 void cix_i_note_set(cix_note *note, cix_note_kind kind, size_t indicator, size_t row,
                     double before, double after, size_t count, const char *fmt, ...)

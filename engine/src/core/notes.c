@@ -21,7 +21,8 @@ void cix_i_notes_free(cix_i_notes *ns)
     ns->n = ns->cap = 0;
 }
 
-cix_status cix_i_notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
+/* Room for `more` further notes at once. */
+static cix_status notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
 {
     cix_note *v;
     if (!ns || more <= ns->cap - ns->n)
@@ -61,7 +62,7 @@ void cix_i_note_set(cix_note *note, cix_note_kind kind, size_t indicator, size_t
 cix_note *cix_i_notes_grow(cix_i_notes *ns, cix_error *err, size_t more)
 {
     cix_note *first;
-    if (cix_i_notes_reserve(ns, err, more) != CIX_OK)
+    if (notes_reserve(ns, err, more) != CIX_OK)
         return NULL;
     first = ns->v + ns->n;
     ns->n += more;
