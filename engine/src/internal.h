@@ -207,6 +207,14 @@ cix_status cix_i_pretreat(const cix_panel *p, const cix_options *o, cix_panel **
                           size_t *ind_map, size_t *row_map, cix_i_notes *notes,
                           cix_error *err);
 
+/* The notes of an imputation (pretreat.c), written into a slot of a notes
+ * list (cix_i_notes_grow): cell `row` of indicator j of p filled with v
+ * (`how`: "mean of the scope group", ...), and the summary of indicator j. */
+void cix_i_note_cell_imputed(cix_note *note, const cix_panel *p, size_t j, size_t row,
+                             double v, const char *how);
+void cix_i_note_imputed(cix_note *note, const cix_panel *p, size_t j, size_t filled,
+                        size_t missing, cix_impute method);
+
 /*
  * For analyses reported over every indicator of the panel (PCA, audit): runs
  * the pre-treatment o asks for (pipeline/compute.c). *q = NULL when o asks for

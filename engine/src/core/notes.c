@@ -21,19 +21,27 @@ void cix_i_notes_free(cix_i_notes *ns)
     ns->n = ns->cap = 0;
 }
 
-/* Room for `more` further notes at once. */
+/* Room for `more` further notes: the list at least doubles when it grows,
+ * so notes added one at a time cost O(1) each, and a large reservation is
+ * one allocation of its exact size. */
 static cix_status notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
 {
     cix_note *v;
-    if (!ns || more <= ns->cap - ns->n)
+    size_t cap;
+    if (more <= ns->cap - ns->n)
         return CIX_OK;
     if (more > SIZE_MAX / sizeof *v - ns->n)
         return cix_i_nomem(err);
-    v = cix_i_realloc(ns->alloc, ns->v, (ns->n + more) * sizeof *v);
+    cap = ns->n + more;
+    if (cap < 2 * ns->cap && 2 * ns->cap <= SIZE_MAX / sizeof *v)
+        cap = 2 * ns->cap;
+    if (cap < 16)
+        cap = 16;
+    v = cix_i_realloc(ns->alloc, ns->v, cap * sizeof *v);
     if (!v)
         return cix_i_nomem(err);
     ns->v = v;
-    ns->cap = ns->n + more;
+    ns->cap = cap;
     return CIX_OK;
 }
 
@@ -77,14 +85,8 @@ cix_status cix_i_notes_add(cix_i_notes *ns, cix_error *err, cix_note_kind kind,
 
     if (!ns)
         return CIX_OK;
-    if (ns->n == ns->cap) {
-        size_t cap = ns->cap ? ns->cap * 2 : 16;
-        cix_note *v = cix_i_realloc(ns->alloc, ns->v, cap * sizeof *v);
-        if (!v || cap > SIZE_MAX / sizeof *v)
-            return cix_i_nomem(err);
-        ns->v = v;
-        ns->cap = cap;
-    }
+    if (notes_reserve(ns, err, 1) != CIX_OK)
+        return CIX_ENOMEM;
     va_start(ap, fmt);
     note_vset(&ns->v[ns->n++], kind, indicator, row, before, after, count, fmt, ap);
     va_end(ap);

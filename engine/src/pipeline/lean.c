@@ -629,48 +629,32 @@ static void rows_worker(void *arg, int t, int nt)
     }
 }
 
-/* The notes of the imputation with keep, written into slots reserved at
- * once: per column with missing cells, one note per cell in row order
- * (pretreat.c, note_filled, one scope group) and its summary note; column
- * j's notes start at slot start[j], so the columns are shared among the
- * threads and the order is that of one thread. */
+/* The notes of the imputation, written into slots reserved at once: per
+ * column with missing cells, with `cells` one note per cell in row order
+ * (as the pre-treatment of the full pipeline writes them), then its
+ * summary; column j's notes start at slot start[j], so the columns are
+ * shared among the threads and the order is that of one thread. */
 typedef struct notes_job {
     const lean *L;
     cix_note *slots;
     const size_t *start;
+    int cells;
 } notes_job;
 
 static void notes_worker(void *arg, int t, int nt)
 {
     const notes_job *jb = arg;
     const cix_panel *p = jb->L->p;
-    const char *how = cix_impute_name(jb->L->o->impute);
-    size_t n = jb->L->n;
     for (size_t j = (size_t)t; j < jb->L->J; j += (size_t)nt) {
         const lcol *c = &jb->L->col[j];
         const double *x = cix_panel_column_const(p, j);
-        const char *name = cix_panel_indicator(p, j);
         cix_note *note = jb->slots + jb->start[j];
         if (c->missing == 0)
             continue;
-        for (size_t r = 0; r < n; r++) {
-            char yr[32];
-            int32_t y;
-            if (!isnan(x[r]))
-                continue;
-            y = cix_panel_row_year(p, r);
-            if (y == CIX_NO_YEAR)
-                yr[0] = '\0';
-            else
-                snprintf(yr, sizeof yr, " in %ld", (long)y);
-            cix_i_note_set(note++, CIX_NOTE_IMPUTED, j, r, NAN, c->imp, 1,
-                           "'%s' of '%s'%s was missing: imputed %.17g (mean of the scope "
-                           "group)",
-                           name, cix_panel_row_region(p, r), yr, c->imp);
-        }
-        cix_i_note_set(note, CIX_NOTE_IMPUTED, j, CIX_NO_ROW, NAN, NAN, c->missing,
-                       "'%s': %zu of %zu missing cells imputed by %s", name, c->missing,
-                       c->missing, how);
+        for (size_t r = 0; r < jb->L->n && jb->cells; r++)
+            if (isnan(x[r]))
+                cix_i_note_cell_imputed(note++, p, j, r, c->imp, "mean of the scope group");
+        cix_i_note_imputed(note, p, j, c->missing, c->missing, jb->L->o->impute);
     }
 }
 
@@ -772,7 +756,7 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
 
     /* the notes of the imputation: one per indicator, and with keep (as
      * the pre-treatment of the full pipeline) first one per cell */
-    if (keep && o->impute != CIX_IMPUTE_NONE && notes) {
+    if (o->impute != CIX_IMPUTE_NONE && notes) {
         notes_job jb;
         size_t total = 0;
         if (!(start = cix_i_malloc_array(a, J, sizeof *start))) {
@@ -781,29 +765,21 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
         }
         for (size_t j = 0; j < J; j++) {
             start[j] = total;
-            total += L.col[j].missing ? L.col[j].missing + 1 : 0;
+            if (L.col[j].missing)
+                total += (keep ? L.col[j].missing : 0) + 1;
         }
         if (total > 0) {
+            /* (a note costs about as much as 64 cells of a pass) */
+            int ntn = cix_i_threads_resolve(o->nthreads, total * 64);
             if (!(jb.slots = cix_i_notes_grow(notes, err, total))) {
                 st = CIX_ENOMEM;
                 goto cleanup;
             }
-            /* (a note costs about as much as 64 cells of a pass) */
-            int ntn = cix_i_threads_resolve(o->nthreads, total * 64);
             jb.L = &L;
             jb.start = start;
+            jb.cells = keep != NULL;
             cix_i_parallel((size_t)ntn > J ? (int)J : ntn, notes_worker, &jb);
         }
-    }
-    for (size_t j = 0; j < J && o->impute != CIX_IMPUTE_NONE && !keep; j++) {
-        if (L.col[j].missing == 0)
-            continue;
-        if ((st = cix_i_notes_add(notes, err, CIX_NOTE_IMPUTED, j, CIX_NO_ROW, NAN, NAN,
-                                  L.col[j].missing, "'%s': %zu of %zu missing cells "
-                                  "imputed by %s",
-                                  cix_panel_indicator(p, j), L.col[j].missing,
-                                  L.col[j].missing, cix_impute_name(o->impute))) != CIX_OK)
-            goto cleanup;
     }
 
     /* weights (weights.c) */

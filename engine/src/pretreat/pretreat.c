@@ -272,15 +272,33 @@ static size_t gather(const pctx *c, const double *col, size_t g)
     return m;
 }
 
-static cix_status note_filled(const pctx *c, size_t r, size_t k, double v, const char *how)
+void cix_i_note_cell_imputed(cix_note *note, const cix_panel *p, size_t j, size_t row,
+                             double v, const char *how)
 {
     char yr[32];
-    size_t pr = c->row_map[r], pj = c->ind_map[k];
-    year_phrase(yr, sizeof yr, c->p, pr);
-    return cix_i_notes_add(c->notes, c->err, CIX_NOTE_IMPUTED, pj, pr, NAN, v, 1,
-                           "'%s' of '%s'%s was missing: imputed %.17g (%s)",
-                           cix_panel_indicator(c->p, pj), cix_panel_row_region(c->p, pr), yr,
-                           v, how);
+    year_phrase(yr, sizeof yr, p, row);
+    cix_i_note_set(note, CIX_NOTE_IMPUTED, j, row, NAN, v, 1,
+                   "'%s' of '%s'%s was missing: imputed %.17g (%s)", cix_panel_indicator(p, j),
+                   cix_panel_row_region(p, row), yr, v, how);
+}
+
+void cix_i_note_imputed(cix_note *note, const cix_panel *p, size_t j, size_t filled,
+                        size_t missing, cix_impute method)
+{
+    cix_i_note_set(note, CIX_NOTE_IMPUTED, j, CIX_NO_ROW, NAN, NAN, filled,
+                   "'%s': %zu of %zu missing cells imputed by %s", cix_panel_indicator(p, j),
+                   filled, missing, cix_impute_name(method));
+}
+
+static cix_status note_filled(const pctx *c, size_t r, size_t k, double v, const char *how)
+{
+    cix_note *note;
+    if (!c->notes)
+        return CIX_OK;
+    if (!(note = cix_i_notes_grow(c->notes, c->err, 1)))
+        return CIX_ENOMEM;
+    cix_i_note_cell_imputed(note, c->p, c->ind_map[k], c->row_map[r], v, how);
+    return CIX_OK;
 }
 
 /* mean / median of the row's scope group. */
@@ -408,9 +426,12 @@ static cix_status impute_column(const pctx *c, size_t k)
         st = impute_series(c, k, &filled, &left);
     if (st != CIX_OK)
         return st;
-    st = cix_i_notes_add(c->notes, c->err, CIX_NOTE_IMPUTED, pj, CIX_NO_ROW, NAN, NAN, filled,
-                         "'%s': %zu of %zu missing cells imputed by %s", name, filled,
-                         missing, method);
+    if (c->notes) {
+        cix_note *note = cix_i_notes_grow(c->notes, c->err, 1);
+        if (!note)
+            return CIX_ENOMEM;
+        cix_i_note_imputed(note, c->p, pj, filled, missing, c->o->impute);
+    }
     if (st == CIX_OK && left > 0)
         st = cix_i_notes_add(
             c->notes, c->err, CIX_NOTE_WARNING, pj, CIX_NO_ROW, NAN, NAN, left,
