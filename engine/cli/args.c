@@ -37,6 +37,7 @@ enum {
     OPT_MIN_COV_IND,
     OPT_MIN_COV_REG,
     OPT_DROP_CONSTANT,
+    OPT_CELL_NOTES,
     OPT_FACTORS,
     OPT_COMBINE,
     OPT_POWER,
@@ -81,6 +82,7 @@ static const struct option long_options[] = {
     {"min-coverage-indicator", required_argument, NULL, OPT_MIN_COV_IND},
     {"min-coverage-region", required_argument, NULL, OPT_MIN_COV_REG},
     {"drop-constant", no_argument, NULL, OPT_DROP_CONSTANT},
+    {"cell-notes", no_argument, NULL, OPT_CELL_NOTES},
     {"factors", required_argument, NULL, OPT_FACTORS},
     {"combine", required_argument, NULL, OPT_COMBINE},
     {"power", required_argument, NULL, OPT_POWER},
@@ -545,6 +547,9 @@ int cli_parse_args(cli_run *run, int argc, char **argv, int *show_help)
         case OPT_DROP_CONSTANT:
             run->opt.drop_constant = 1;
             break;
+        case OPT_CELL_NOTES:
+            run->opt.cell_notes = 1;
+            break;
         case OPT_FACTORS: {
             char *end;
             long v;
@@ -707,6 +712,9 @@ void cli_run_init(cli_run *run, cli_command command)
     run->format = CLI_FMT_AUTO;
     run->explain = 1;
     cix_options_init(&run->opt);
+    /* a note per indicator on standard error, not one per changed cell
+     * (--cell-notes) */
+    run->opt.cell_notes = 0;
     cix_read_options_init(&run->ropt);
     cli_buf_init(&run->reproduce);
 }

@@ -167,7 +167,9 @@ static const char pretreat_text[] =
     "                            drop indicators / regions with less than the share S\n"
     "                            (0..1, or 80%) of cells present (default 0: keep all)\n"
     "      --drop-constant       drop indicators constant over the scope (reported)\n"
-    "                            instead of failing\n";
+    "                            instead of failing\n"
+    "      --cell-notes          also one note per imputed or winsorized cell (default:\n"
+    "                            one note per indicator with the number of cells)\n";
 
 static const char weights_text[] =
     "\n"

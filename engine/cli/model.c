@@ -81,9 +81,10 @@ static int load_model(cli_run *run)
         /* the options of the fit are in force */
         {
             const cix_options *fo = cix_fitted_options(run->fitted);
-            int nthreads = run->opt.nthreads;
+            int nthreads = run->opt.nthreads, cell_notes = run->opt.cell_notes;
             run->opt = *fo;
             run->opt.nthreads = nthreads;
+            run->opt.cell_notes = cell_notes; /* (not a method: the notes shown) */
         }
     }
     if (run->model_file) {
@@ -162,6 +163,8 @@ static int build_reproduce_model(cli_run *run)
         cli_buf_double(b, o->entropy_smooth);
         cli_buf_printf(b, " --ties %s --impute %s --outliers %s", cix_ties_name(o->ties),
                        cix_impute_name(o->impute), o->outliers ? "jrc" : "none");
+        if (o->cell_notes)
+            cli_buf_puts(b, " --cell-notes");
         if (run->command == CLI_CMD_SCORE)
             cli_buf_printf(b, " --explain %s", run->explain ? "top3" : "none");
     }

@@ -563,6 +563,7 @@ static void json_options(FILE *fp, const cli_run *run)
     fputs(",\n    \"min_coverage_region\": ", fp);
     cli_json_number(fp, o->min_coverage_region);
     fprintf(fp, ",\n    \"drop_constant\": %s,\n", o->drop_constant ? "true" : "false");
+    fprintf(fp, "    \"cell_notes\": %s,\n", o->cell_notes ? "true" : "false");
     fprintf(fp, "    \"outliers\": \"%s\",\n", o->outliers ? "jrc" : "none");
     json_params(fp, run);
     if (run->command == CLI_CMD_AUDIT) {

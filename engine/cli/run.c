@@ -322,6 +322,8 @@ static int build_reproduce(cli_run *run)
     }
     if (o->drop_constant)
         cli_buf_puts(b, " --drop-constant");
+    if (o->cell_notes)
+        cli_buf_puts(b, " --cell-notes");
     cli_buf_printf(b, " --outliers %s", o->outliers ? "jrc" : "none");
     /* per-indicator parameters, as options (never as the --params file) */
     for (j = 0; run->params && j < J; j++) {
@@ -597,7 +599,7 @@ static cix_options method_options(const cli_run *run, cix_weighting m)
     o.weighting = m;
     /* only the weights are wanted: the engine need not keep the normalized
      * matrix (it can stream over the panel) */
-    o.keep_normalized = 0;
+    o.keep_normalized = o.cell_notes ? CIX_KEEP_ROWS : 0; /* (it has the cell notes) */
     if (m != CIX_WEIGHT_FIXED && o.combine == CIX_COMBINE_NONE) {
         o.fixed_weights = NULL;
         o.nfixed_weights = 0;
@@ -813,7 +815,7 @@ static int score_one(cli_run *run, FILE *collect)
     if (run->format == CLI_FMT_CSV_LONG || run->format == CLI_FMT_XLSX)
         run->opt.keep_normalized = 1;
     else
-        run->opt.keep_normalized = run->explain ? CIX_KEEP_ROWS : 0;
+        run->opt.keep_normalized = run->explain || run->opt.cell_notes ? CIX_KEEP_ROWS : 0;
     cix_error_clear(&err);
     st = cix_compute(run->panel, &run->opt, &res, &err);
     if (st != CIX_OK)

@@ -127,6 +127,11 @@ run score_power_table 0 score -n minmax --range 1,100 -w critic -a power --power
 # a missing cell filled by the pooled mean: a note on standard error and in JSON
 run score_impute 0 score --impute mean --cost energy gaps.csv
 run score_impute_json 0 score --impute mean --cost energy --format json -q gaps.csv
+# --cell-notes: one note per imputed cell too, on standard error and in the
+# JSON notes; the same scores
+run score_impute_cells 0 score --impute mean --cost energy --cell-notes gaps.csv
+run score_impute_cells_json 0 score --impute mean --cost energy --cell-notes --format json -q gaps.csv
+run weights_impute_cells 0 weights --impute mean --cost energy --cell-notes gaps.csv
 # --explain none: no helper and hurter columns; the engine runs without keeping
 # the normalized matrix (imputation reported as one note per indicator)
 run score_explain_none 0 score --cost energy --explain none --format csv provinces.csv

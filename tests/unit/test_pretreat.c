@@ -766,6 +766,121 @@ START_TEST(through_compute)
 }
 END_TEST
 
+/* cell_notes = 0: the summary notes only, for every keep_normalized (the
+ * streaming run and the full pipeline), and the same weights, scores and
+ * ranks bit for bit; 1: one note per imputed cell too (the full pipeline
+ * and CIX_KEEP_ROWS), in the same order whatever the thread count. */
+START_TEST(cell_notes_option)
+{
+    enum { N = 40, J = 3 };
+    static char names[N][8];
+    const char *reg[N];
+    int32_t yr[N];
+    static const char *const nm[] = {"a", "b", "c"};
+    double v[N * J];
+    size_t missing[J] = {0, 0, 0};
+    const int keeps[] = {1, 0, CIX_KEEP_ROWS};
+    cix_panel *p;
+    cix_result *ref = NULL;
+    cix_error e;
+
+    for (int r = 0; r < N; r++) {
+        snprintf(names[r], sizeof names[r], "R%d", r % 20);
+        reg[r] = names[r];
+        yr[r] = 2020 + r / 20;
+        for (int j = 0; j < J; j++) {
+            double x = 1.0 + (double)((r * 7 + j * 13) % 29) / 3.0;
+            if ((r + 3 * j) % 9 == 4) {
+                x = NAN;
+                missing[j]++;
+            }
+            v[j * N + r] = x;
+        }
+    }
+    p = make_panel(N, J, reg, yr, nm, v, NULL);
+    for (int cells = 1; cells >= 0; cells--) {
+        for (size_t k = 0; k < sizeof keeps / sizeof keeps[0]; k++) {
+            for (int nt = 1; nt <= 2; nt++) {
+                cix_options o;
+                cix_result *res = NULL;
+                size_t per_cell = 0, summary = 0;
+                cix_options_init(&o);
+                o.impute = CIX_IMPUTE_MEAN;
+                o.keep_normalized = keeps[k];
+                o.cell_notes = cells;
+                o.nthreads = nt;
+                ck_assert_ptr_null(cix_options_check(&o));
+                ck_assert_cix_ok(cix_compute(p, &o, &res, &e), &e);
+                for (size_t i = 0; i < cix_result_nnotes(res); i++) {
+                    const cix_note *t = cix_result_note(res, i);
+                    ck_assert_int_eq(t->kind, CIX_NOTE_IMPUTED);
+                    if (t->row == CIX_NO_ROW) {
+                        ck_assert_uint_eq(t->count, missing[t->indicator]);
+                        summary++;
+                    } else {
+                        ck_assert(isnan(cix_panel_value(p, t->row, t->indicator)));
+                        per_cell++;
+                    }
+                }
+                ck_assert_uint_eq(summary, J);
+                /* per-cell notes: with cells, unless the run streams
+                 * without keeping rows (keep_normalized = 0) */
+                ck_assert_uint_eq(per_cell, cells && keeps[k] != 0
+                                                ? missing[0] + missing[1] + missing[2]
+                                                : 0);
+                if (!ref) {
+                    ref = res;
+                    continue;
+                }
+                for (size_t j = 0; j < J; j++)
+                    ck_assert(cix_result_weights(res)[j] == cix_result_weights(ref)[j]);
+                for (size_t r = 0; r < N; r++) {
+                    ck_assert(cix_result_scores(res)[r] == cix_result_scores(ref)[r]);
+                    ck_assert(cix_result_ranks(res)[r] == cix_result_ranks(ref)[r]);
+                }
+                cix_result_free(res);
+            }
+        }
+    }
+    cix_result_free(ref);
+    cix_panel_free(p);
+}
+END_TEST
+
+/* Winsorizing with cell_notes = 0: the summary note only, the same values. */
+START_TEST(cell_notes_winsorize)
+{
+    double x[33], want[33];
+    cix_panel *p;
+    cix_options o;
+    const cix_note *nt;
+    run u;
+    for (int i = 0; i < 33; i++)
+        x[i] = want[i] = 0;
+    x[30] = 1.0;
+    x[31] = 2.0;
+    x[32] = 3.0;
+    p = one_column(33, x);
+    cix_options_init(&o);
+    o.outliers = 1;
+    o.cell_notes = 0;
+    run_pretreat(&u, p, &o);
+    ck_assert_cix_ok(u.st, &u.err);
+    assert_column(u.q, 0, want, 33);
+    ck_assert_int_eq(count_notes(&u, CIX_NOTE_WINSORIZED), 1);
+    nt = find_note(&u, CIX_NOTE_WINSORIZED, 0, CIX_NO_ROW);
+    ck_assert_ptr_nonnull(nt);
+    ck_assert_int_eq(nt->count, 3);
+    run_free(&u);
+    cix_panel_free(p);
+    /* an invalid value is refused by the check */
+    cix_options_init(&o);
+    o.cell_notes = 2;
+    ck_assert_ptr_nonnull(cix_options_check(&o));
+    ck_assert_ptr_nonnull(strstr(cix_options_check(&o), "cell_notes"));
+}
+END_TEST
+
 /* ---- allocation failures ---------------------------------------------------------------- */
 
 /* Every step on: coverage drops an indicator, a constant one is dropped,
@@ -846,6 +961,8 @@ static Suite *pretreat_suite(void)
     tcase_add_test(t, transforms);
     tcase_add_test(t, transform_base_scope);
     tcase_add_test(t, jrc_winsorize);
+    tcase_add_test(t, cell_notes_option);
+    tcase_add_test(t, cell_notes_winsorize);
     tcase_add_test(t, jrc_single_step);
     tcase_add_test(t, jrc_falls_back_to_log);
     tcase_add_test(t, jrc_not_flagged);

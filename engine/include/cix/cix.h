@@ -468,6 +468,16 @@ typedef struct cix_options {
      * matrix. The notes are those of 1 (one per imputed cell);
      * cix_result_treated() returns NULL. Other values are invalid. */
     int keep_normalized;
+
+    /* --- added in 0.4 (append-only) --- */
+    /* 1 (default): wherever the run records them (see keep_normalized),
+     * one note per cell the pre-treatment changes (CIX_NOTE_IMPUTED or
+     * CIX_NOTE_WINSORIZED with a row) before the indicator's summary note.
+     * 0: the summary notes only (each indicator's count of cells imputed
+     * or winsorized, with row CIX_NO_ROW), which spares a note per cell on
+     * large panels. Weights, scores and ranks do not depend on it. Other
+     * values are invalid. */
+    int cell_notes;
 } cix_options;
 
 /* keep_normalized: normalized values of rows on demand, without the matrix

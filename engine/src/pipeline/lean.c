@@ -766,7 +766,7 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
         for (size_t j = 0; j < J; j++) {
             start[j] = total;
             if (L.col[j].missing)
-                total += (keep ? L.col[j].missing : 0) + 1;
+                total += (keep && o->cell_notes ? L.col[j].missing : 0) + 1;
         }
         if (total > 0) {
             /* (a note costs about as much as 64 cells of a pass) */
@@ -777,7 +777,7 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
             }
             jb.L = &L;
             jb.start = start;
-            jb.cells = keep != NULL;
+            jb.cells = keep != NULL && o->cell_notes;
             cix_i_parallel((size_t)ntn > J ? (int)J : ntn, notes_worker, &jb);
         }
     }

@@ -38,6 +38,7 @@ void cix_options_init(cix_options *o)
     o->combine_alpha = 0.5;
     o->power = 1.0;
     o->keep_normalized = 1;
+    o->cell_notes = 1;
 }
 
 void cix_indicator_params_init(cix_indicator_params *q)
@@ -167,6 +168,8 @@ const char *cix_options_check(const cix_options *o)
         o->keep_normalized != CIX_KEEP_ROWS)
         return "keep_normalized: must be 1 (keep the matrix), 0 (need not) or "
                "CIX_KEEP_ROWS (rows on demand)";
+    if (o->cell_notes != 0 && o->cell_notes != 1)
+        return "cell_notes: must be 1 (a note per changed cell) or 0 (summary notes only)";
     if (o->ddof != 0 && o->ddof != 1)
         return "ddof: must be 1 (divide by n-1) or 0 (divide by n)";
     if ((msg = check_params(o)) != NULL)

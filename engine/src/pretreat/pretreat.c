@@ -293,7 +293,7 @@ void cix_i_note_imputed(cix_note *note, const cix_panel *p, size_t j, size_t fil
 static cix_status note_filled(const pctx *c, size_t r, size_t k, double v, const char *how)
 {
     cix_note *note;
-    if (!c->notes)
+    if (!c->notes || !c->o->cell_notes)
         return CIX_OK;
     if (!(note = cix_i_notes_grow(c->notes, c->err, 1)))
         return CIX_ENOMEM;
@@ -634,6 +634,8 @@ static cix_status outliers_group(const pctx *c, size_t k, size_t g)
             continue;
         col[r] = w;
         changed++;
+        if (!c->o->cell_notes)
+            continue;
         year_phrase(yr, sizeof yr, c->p, c->row_map[r]);
         st = cix_i_notes_add(c->notes, c->err, CIX_NOTE_WINSORIZED, pj, c->row_map[r], v,
                              w, 1, "'%s' of '%s'%s winsorized: %.17g -> %.17g", name,
