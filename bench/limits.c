@@ -11,6 +11,13 @@
  *                                 one thread (ns per number)
  *   cix-bench-limits membw MIB    streaming read of a MIB MiB buffer, already
  *                                 touched, by 1 and 2 threads (best of 5)
+ *   cix-bench-limits fresh MIB    the first write of MIB MiB of memory new to
+ *                                 the process (asked for with huge pages, as
+ *                                 the panel is), then a second write of the
+ *                                 same memory: what storing a panel costs
+ *                                 beyond the pass itself (page faults and the
+ *                                 kernel's zeroing; on a virtual machine also
+ *                                 the host's)
  *   cix-bench-limits syrk N M     OpenBLAS DSYRK C = A'A of an N x M
  *                                 column-major matrix, as the PCA step does
  *                                 (best of 3)
@@ -24,6 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <cblas.h>
 
@@ -222,6 +233,35 @@ static int cmd_membw(size_t mib)
     return 0;
 }
 
+static int cmd_fresh(size_t mib)
+{
+    size_t bytes = mib << 20;
+    char *p = bytes ? malloc(bytes) : NULL;
+    double first, again;
+    if (!p)
+        return 1;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    {
+        const uintptr_t huge = (uintptr_t)1 << 21;
+        uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+        uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+        if (hi > lo)
+            (void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
+    }
+#endif
+    first = now();
+    memset(p, 1, bytes);
+    first = now() - first;
+    again = now();
+    memset(p, 2, bytes);
+    again = now() - again;
+    printf("limit=fresh bytes=%zu first_s=%.6f again_s=%.6f first_gb_per_s=%.3f "
+           "again_gb_per_s=%.3f\n",
+           bytes, first, again, (double)bytes / first / 1e9, (double)bytes / again / 1e9);
+    free(p);
+    return 0;
+}
+
 static int cmd_syrk(size_t nr, size_t m)
 {
     double *A = malloc(nr * m * sizeof *A), *C = malloc(m * m * sizeof *C), best = 1e300;
@@ -257,8 +297,10 @@ int main(int argc, char **argv)
         return cmd_parse(argv[2]);
     if (argc == 3 && strcmp(argv[1], "membw") == 0)
         return cmd_membw(strtoul(argv[2], NULL, 10));
+    if (argc == 3 && strcmp(argv[1], "fresh") == 0)
+        return cmd_fresh(strtoul(argv[2], NULL, 10));
     if (argc == 4 && strcmp(argv[1], "syrk") == 0)
         return cmd_syrk(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10));
-    fprintf(stderr, "usage: cix-bench-limits read FILE | parse FILE | membw MIB | syrk N M\n");
+    fprintf(stderr, "usage: cix-bench-limits read FILE | parse FILE | membw MIB | fresh MIB | syrk N M\n");
     return 2;
 }
