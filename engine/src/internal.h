@@ -4,6 +4,7 @@
 #define CIX_INTERNAL_H
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -351,6 +352,18 @@ int cix_i_threads_resolve(int requested, size_t work);
  * and returns when all are done. */
 void cix_i_parallel(int nthreads, void (*fn)(void *ctx, int t, int nt), void *ctx);
 
+/* One piece of work beside the calling thread: cix_i_beside_start runs
+ * fn(ctx) on a new thread and returns at once; cix_i_beside_join waits for
+ * it (or, when no thread could be started, runs it there). */
+typedef struct cix_i_beside {
+    void (*fn)(void *ctx);
+    void *ctx;
+    int started;
+    pthread_t th;
+} cix_i_beside;
+void cix_i_beside_start(cix_i_beside *b, void (*fn)(void *ctx), void *ctx);
+void cix_i_beside_join(cix_i_beside *b);
+
 /* ---- correlation from a column source (linalg/linalg.c) ------------------ */
 
 /* The columns of an n x J matrix given by a callback: get writes rows
@@ -394,5 +407,29 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
 void cix_i_lean_norm_rows(const cix_i_lean_norm *k, const cix_panel *p, size_t r0, size_t m,
                           double *out);
 void cix_i_lean_norm_free(const cix_allocator *a, cix_i_lean_norm *k);
+
+/* ---- panel values mapped from a file (core/panel.c, io/binary.c) -------- */
+
+/* 1 where POSIX mmap is available: binary panel files are then mapped. */
+#ifndef CIX_I_HAVE_MMAP
+#if defined(__unix__) || defined(__APPLE__)
+#define CIX_I_HAVE_MMAP 1
+#else
+#define CIX_I_HAVE_MMAP 0
+#endif
+#endif
+
+/*
+ * As cix_i_panel_create_uninit, but the values are the nrows * nindicators
+ * doubles at data, which lie inside the private writable file mapping
+ * [map, map + map_len) (mmap, MAP_PRIVATE, PROT_READ | PROT_WRITE: writes
+ * stay in the process). On success the panel owns the mapping and
+ * cix_panel_free unmaps it; on failure the caller still owns it.
+ */
+cix_status cix_i_panel_create_mapped(size_t nrows, size_t nindicators, int has_year,
+                                     const cix_allocator *alloc, void *map, size_t map_len,
+                                     double *data, cix_panel **out, cix_error *err);
+/* Length of the mapping holding p's values, 0 when they were allocated. */
+size_t cix_i_panel_mapped_bytes(const cix_panel *p);
 
 #endif /* CIX_INTERNAL_H */

@@ -1,7 +1,10 @@
 /* Binary panel files: cix_panel_write_binary, and their loading through
  * cix_panel_read_file / cix_panel_read_buffer. Round trips bit for bit,
  * errors with their messages, damaged files (every truncation, flipped
- * bytes), atomic writing, allocation failures. */
+ * bytes), atomic writing, allocation failures; the values of a file mapped
+ * copy-on-write (writes never reach the file, freeing unmaps, a file
+ * replaced by cix convert leaves a loaded panel as it was), and read into
+ * the panel's storage with a custom allocator. */
 #include <dirent.h>
 #include <float.h>
 #include <math.h>
@@ -13,6 +16,7 @@
 #include <unistd.h>
 
 #include "cix_test.h"
+#include "internal.h"
 
 static char dir[64];
 
@@ -435,6 +439,8 @@ START_TEST(threads)
     ck_assert_cix_ok(cix_panel_read_file(path_in_dir("big.cixp"), &o, &q1, &err), &err);
     o.nthreads = 2;
     ck_assert_cix_ok(cix_panel_read_file(path_in_dir("big.cixp"), &o, &q2, &err), &err);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q1), 0);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q2), 0);
     assert_same(p, q1);
     assert_same(p, q2);
     cix_panel_free(p);
@@ -500,6 +506,348 @@ START_TEST(allocation_failures)
 }
 END_TEST
 
+/* Writes buf[0..len) to dir/name. */
+static void put_file(const char *name, const void *buf, size_t len)
+{
+    FILE *f = fopen(path_in_dir(name), "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A CSV file read, converted and loaded from the file: the values mapped,
+ * bit for bit those of the CSV reader (-0, subnormals, 17 digits, NA); a
+ * panel with NaN payloads set through the API keeps them bit for bit. */
+START_TEST(mapped_same_bits)
+{
+    static const char csv[] = "region,year,a,b,c\n"
+                              "r1,2020,-0,4.9406564584124654e-324,0.1\n"
+                              "r2,2020,2.2250738585072009e-308,NA,1.7976931348623157e308\n"
+                              "r1,2021,-2.2250738585072004e-308,0.30000000000000004,\n"
+                              "r3,2021,123456789012345678901234,-1e-310,-0.0\n";
+    static const uint64_t payloads[] = {
+        0x7FF8000000000000ull, 0xFFF8000000000000ull, 0x7FF8000000000123ull,
+        0x7FF0000000000001ull, /* signalling */
+        0xFFFFFFFFFFFFFFFFull, 0x8000000000000000ull, 0x0000000000000001ull,
+        0x800FFFFFFFFFFFFFull};
+    cix_panel *p = NULL, *q = NULL;
+    cix_error err;
+    size_t n;
+    make_dir();
+    ck_assert_cix_ok(cix_panel_read_buffer(csv, sizeof csv - 1, "t.csv", NULL, &p, &err),
+                     &err);
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("t.cixp"), &err), &err);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("t.cixp"), NULL, &q, &err), &err);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q), 0);
+    ck_assert_uint_eq(cix_i_panel_mapped_bytes(p), 0);
+    assert_same(p, q);
+    ck_assert(signbit(cix_panel_value(q, 0, 0)) && cix_panel_value(q, 0, 0) == 0);
+    ck_assert(cix_panel_value(q, 0, 1) == from_bits(1));
+    ck_assert(cix_panel_value(q, 2, 1) == 0.30000000000000004);
+    ck_assert(isnan(cix_panel_value(q, 1, 1)) && isnan(cix_panel_value(q, 2, 2)));
+    cix_panel_free(p);
+    cix_panel_free(q);
+
+    /* NaN payloads (both signs, signalling), -0, the smallest subnormals */
+    n = sizeof payloads / sizeof payloads[0];
+    ck_assert_cix_ok(cix_panel_create(n, 2, 0, NULL, &p, &err), &err);
+    ck_assert_cix_ok(cix_panel_set_indicator(p, 0, "x", &err), &err);
+    ck_assert_cix_ok(cix_panel_set_indicator(p, 1, "y", &err), &err);
+    for (size_t r = 0; r < n; r++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%zu", r);
+        ck_assert_cix_ok(cix_panel_set_row(p, r, name, 0, &err), &err);
+        memcpy(cix_panel_column(p, 0) + r, &payloads[r], 8);
+        memcpy(cix_panel_column(p, 1) + r, &payloads[n - 1 - r], 8);
+    }
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("nan.cixp"), &err), &err);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("nan.cixp"), NULL, &q, &err), &err);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q), 0);
+    for (size_t r = 0; r < n; r++) {
+        uint64_t b0, b1;
+        memcpy(&b0, cix_panel_column_const(q, 0) + r, 8);
+        memcpy(&b1, cix_panel_column_const(q, 1) + r, 8);
+        ck_assert_uint_eq(b0, payloads[r]);
+        ck_assert_uint_eq(b1, payloads[n - 1 - r]);
+    }
+    cix_panel_free(p);
+    cix_panel_free(q);
+    remove_dir();
+}
+END_TEST
+
+/* Writes through cix_panel_column on a mapped panel stay in the panel: the
+ * file keeps its bytes, a second load sees the old values. */
+START_TEST(mapped_writes_stay_private)
+{
+    cix_panel *p = sample(1, NULL), *q = NULL, *q2 = NULL;
+    cix_error err;
+    size_t len, len2, n = cix_panel_nrows(p);
+    unsigned char *before, *after;
+    make_dir();
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("p.cixp"), &err), &err);
+    before = (unsigned char *)cix_test_slurp(path_in_dir("p.cixp"), &len);
+    ck_assert_ptr_nonnull(before);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &q, &err), &err);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q), 0);
+    /* the first and the last cell, and a whole column */
+    cix_panel_column(q, 0)[0] = 42.5;
+    cix_panel_column(q, 2)[n - 1] = -7.0;
+    for (size_t r = 0; r < n; r++)
+        cix_panel_column(q, 1)[r] = (double)r;
+    ck_assert(cix_panel_value(q, 0, 0) == 42.5);
+    ck_assert(cix_panel_value(q, n - 1, 2) == -7.0);
+    ck_assert(cix_panel_value(q, 3, 1) == 3.0);
+    after = (unsigned char *)cix_test_slurp(path_in_dir("p.cixp"), &len2);
+    ck_assert_ptr_nonnull(after);
+    ck_assert_uint_eq(len, len2);
+    ck_assert(memcmp(before, after, len) == 0);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &q2, &err), &err);
+    assert_same(p, q2);
+    /* and q, once freed, leaves the file as it was */
+    cix_panel_free(q);
+    free(after);
+    after = (unsigned char *)cix_test_slurp(path_in_dir("p.cixp"), &len2);
+    ck_assert(len == len2 && memcmp(before, after, len) == 0);
+    free(before);
+    free(after);
+    cix_panel_free(p);
+    cix_panel_free(q2);
+    remove_dir();
+}
+END_TEST
+
+#ifdef __linux__
+/* Lines of /proc/self/maps that name path. */
+static int mappings_of(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[1024];
+    int k = 0;
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f))
+        k += strstr(line, path) != NULL;
+    fclose(f);
+    return k;
+}
+#endif
+
+/* The mapping lives as long as the panel: cix_panel_free unmaps it; the
+ * descriptor is not kept open. A file replaced as cix convert does (a new
+ * file renamed over it) leaves a loaded panel as it was. */
+START_TEST(mapped_lifetime)
+{
+    cix_panel *p = sample(1, NULL), *q = NULL, *q2 = NULL, *r2 = NULL;
+    cix_error err;
+    size_t n = cix_panel_nrows(p);
+    make_dir();
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("p.cixp"), &err), &err);
+#ifdef __linux__
+    ck_assert_int_eq(mappings_of(path_in_dir("p.cixp")), 0);
+#endif
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &q, &err), &err);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &q2, &err), &err);
+#ifdef __linux__
+    ck_assert_int_eq(mappings_of(path_in_dir("p.cixp")), 2);
+    cix_panel_free(q2);
+    ck_assert_int_eq(mappings_of(path_in_dir("p.cixp")), 1);
+#else
+    cix_panel_free(q2);
+#endif
+    /* replaced by a panel with other values: q still reads the old ones */
+    cix_panel_column(p, 0)[2] = 1234.5;
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("p.cixp"), &err), &err);
+    ck_assert(cix_panel_value(q, 2, 0) == from_bits(1)); /* sample's old value */
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &r2, &err), &err);
+    ck_assert(cix_panel_value(r2, 2, 0) == 1234.5);
+    assert_same(p, r2);
+    for (size_t r = 0; r < n; r++)
+        if (r != 2)
+            ck_assert(memcmp(cix_panel_column_const(q, 0) + r, cix_panel_column_const(p, 0) + r,
+                             8) == 0);
+    cix_panel_free(q);
+    cix_panel_free(r2);
+#ifdef __linux__
+    ck_assert_int_eq(mappings_of(path_in_dir("p.cixp")), 0);
+#endif
+    cix_panel_free(p);
+    remove_dir();
+}
+END_TEST
+
+/* Reads dir/name through the file, with the default allocator (mapped) and
+ * with a custom one (read into its storage): both give status want, no
+ * panel, the file named and `part` in the message; with the custom
+ * allocator nothing is left allocated. */
+static void expect_file_error(const char *name, cix_status want, const char *part,
+                              cix_error *out)
+{
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator a = cix_test_hook_allocator(&h);
+    for (int custom = 0; custom <= 1; custom++) {
+        cix_read_options o;
+        cix_panel *p = (cix_panel *)&p;
+        cix_error err;
+        cix_status st;
+        cix_read_options_init(&o);
+        if (custom)
+            o.alloc = &a;
+        st = cix_panel_read_file(path_in_dir(name), &o, &p, &err);
+        ck_assert_msg(st == want, "%s: status %d, expected %d (%s)", name, (int)st, (int)want,
+                      st ? err.message : "ok");
+        ck_assert_ptr_null(p);
+        ck_assert_str_eq(err.file, path_in_dir(name));
+        ck_assert_msg(strstr(err.message, part) != NULL, "message '%s' lacks '%s'",
+                      err.message, part);
+        ck_assert_int_eq(h.live, 0);
+        if (custom)
+            ck_assert_str_eq(err.message, out->message); /* the same either way */
+        *out = err;
+    }
+}
+
+/* Errors of files loaded by mapping: the same as by reading. */
+START_TEST(mapped_errors)
+{
+    size_t len, values;
+    unsigned char *buf, *b;
+    cix_error err;
+    long cuts = 0;
+    make_dir();
+    buf = sample_file(1, "p.cixp", &len);
+    values = (size_t)get_u64(buf + 64);
+    b = malloc(len + 8);
+    ck_assert_ptr_nonnull(b);
+
+    /* an infinite value: named by indicator and row, and by its cell */
+    for (int sign = 0; sign <= 1; sign++) {
+        uint64_t inf = sign ? 0xFFF0000000000000ull : 0x7FF0000000000000ull;
+        memcpy(b, buf, len);
+        memcpy(b + values + (8 + 3) * 8, &inf, 8); /* indicator 2, row 4 */
+        put_file("inf.cixp", b, len);
+        expect_file_error("inf.cixp", CIX_EPARSE, "infinite value (indicator 2, row 4)", &err);
+        ck_assert_str_eq(err.indicator, "研发投入");
+        ck_assert_str_eq(err.region, "广东省");
+        ck_assert_int_eq(err.year, 2019);
+    }
+    /* the last cell, in the mapping's last page */
+    memcpy(b, buf, len);
+    {
+        uint64_t inf = 0x7FF0000000000000ull;
+        memcpy(b + len - 8, &inf, 8);
+    }
+    put_file("last.cixp", b, len);
+    expect_file_error("last.cixp", CIX_EPARSE, "infinite value (indicator 3, row 8)", &err);
+    /* the checksum, data after the end, the version */
+    memcpy(b, buf, len);
+    b[100] ^= 0x20;
+    put_file("sum.cixp", b, len);
+    expect_file_error("sum.cixp", CIX_EPARSE, "checksum", &err);
+    ck_assert_ptr_nonnull(strstr(err.message, "re-create it with cix convert"));
+    memcpy(b, buf, len);
+    memset(b + len, 0, 8);
+    put_file("long.cixp", b, len + 8);
+    expect_file_error("long.cixp", CIX_EPARSE, "data after the end", &err);
+    memcpy(b, buf, len);
+    b[8] = 2;
+    put_file("v2.cixp", b, len);
+    expect_file_error("v2.cixp", CIX_EPARSE, "format version 2; this cix reads version 1",
+                      &err);
+    /* every cut within and near the values, a sample of the others */
+    for (size_t cut = 1; cut < len; cut++) {
+        if (cut + 64 < values && cut % 37 != 0 && cut > 120)
+            continue;
+        put_file("cut.cixp", buf, cut);
+        expect_file_error("cut.cixp", CIX_EPARSE,
+                          cut < 96 ? "fewer than its 96-byte header" : "cut short", &err);
+        cuts++;
+    }
+    ck_assert(cuts > 300);
+    free(b);
+    free(buf);
+    remove_dir();
+}
+END_TEST
+
+/* A custom allocator: the values are read into storage from it (not
+ * mapped), the panel is the same, every allocation failure is reported and
+ * leaves nothing allocated; a memory buffer is never mapped. */
+START_TEST(custom_allocator_not_mapped)
+{
+    cix_test_meter m = {0, 0, -1, 0};
+    cix_allocator ma = cix_test_meter_allocator(&m);
+    cix_test_hook h = {0, 0, 0};
+    cix_allocator ha = cix_test_hook_allocator(&h);
+    const size_t n = 5000, J = 4;
+    cix_panel *p = NULL, *q = NULL, *d = NULL, *b = NULL;
+    cix_read_options o;
+    cix_error err;
+    size_t len;
+    unsigned char *buf;
+    long k;
+    make_dir();
+    ck_assert_cix_ok(cix_panel_create(n, J, 0, NULL, &p, &err), &err);
+    for (size_t j = 0; j < J; j++) {
+        char name[16];
+        snprintf(name, sizeof name, "i%zu", j);
+        ck_assert_cix_ok(cix_panel_set_indicator(p, j, name, &err), &err);
+        for (size_t r = 0; r < n; r++)
+            cix_panel_column(p, j)[r] = r % 13 == j ? NAN : (double)r / 7.0 - (double)j;
+    }
+    for (size_t r = 0; r < n; r++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%zu", r);
+        ck_assert_cix_ok(cix_panel_set_row(p, r, name, 0, &err), &err);
+    }
+    ck_assert_cix_ok(cix_panel_write_binary(p, path_in_dir("p.cixp"), &err), &err);
+
+    cix_read_options_init(&o);
+    o.alloc = &ma;
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), &o, &q, &err), &err);
+    ck_assert_uint_eq(cix_i_panel_mapped_bytes(q), 0);
+    ck_assert_uint_ge(m.now, n * J * sizeof(double)); /* the values came from it */
+    assert_same(p, q);
+    cix_panel_free(q);
+    ck_assert_uint_eq(m.now, 0);
+    /* the default allocator maps, with the same panel */
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &d, &err), &err);
+    ck_assert_uint_ge(cix_i_panel_mapped_bytes(d), n * J * sizeof(double));
+    assert_same(p, d);
+    /* a buffer is read, not mapped */
+    buf = (unsigned char *)cix_test_slurp(path_in_dir("p.cixp"), &len);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_cix_ok(cix_panel_read_buffer(buf, len, "p.cixp", NULL, &b, &err), &err);
+    ck_assert_uint_eq(cix_i_panel_mapped_bytes(b), 0);
+    assert_same(p, b);
+    /* allocation failures through a file */
+    for (k = 1;; k++) {
+        cix_status st;
+        cix_read_options_init(&o);
+        o.alloc = &ha;
+        h.count = 0;
+        h.fail_at = k;
+        q = (cix_panel *)&q;
+        st = cix_panel_read_file(path_in_dir("p.cixp"), &o, &q, &err);
+        h.fail_at = 0;
+        if (st == CIX_OK) {
+            assert_same(p, q);
+            cix_panel_free(q);
+            ck_assert_int_eq(h.live, 0);
+            break;
+        }
+        ck_assert_int_eq(st, CIX_ENOMEM);
+        ck_assert_ptr_null(q);
+        ck_assert_int_eq(h.live, 0);
+    }
+    ck_assert(k > 5);
+    free(buf);
+    cix_panel_free(p);
+    cix_panel_free(d);
+    cix_panel_free(b);
+    remove_dir();
+}
+END_TEST
+
 static Suite *binary_suite(void)
 {
     Suite *s = suite_create("binary_panel");
@@ -513,6 +861,11 @@ static Suite *binary_suite(void)
     tcase_add_test(tc, damaged_files);
     tcase_add_test(tc, threads);
     tcase_add_test(tc, allocation_failures);
+    tcase_add_test(tc, mapped_same_bits);
+    tcase_add_test(tc, mapped_writes_stay_private);
+    tcase_add_test(tc, mapped_lifetime);
+    tcase_add_test(tc, mapped_errors);
+    tcase_add_test(tc, custom_allocator_not_mapped);
     suite_add_tcase(s, tc);
     return s;
 }

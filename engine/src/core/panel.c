@@ -5,6 +5,10 @@
 
 #include "../internal.h"
 
+#if CIX_I_HAVE_MMAP
+#include <sys/mman.h>
+#endif
+
 #define NO_INDEX ((size_t)-1)
 
 struct cix_panel {
@@ -12,6 +16,10 @@ struct cix_panel {
     size_t nrows, nind;
     int has_year;
     double *data;           /* nrows * nind, column-major, ld = nrows */
+    /* values in a file mapping (cix_i_panel_create_mapped): its start and
+     * length, unmapped by cix_panel_free; map is NULL when data is allocated */
+    void *map;
+    size_t map_len;
     char **indicator;       /* nind names, NULL until set */
     /* rows */
     size_t *row_region;     /* index into region[], NO_INDEX until set */
@@ -38,9 +46,16 @@ static uint64_t hash_name(const char *s)
 }
 
 
-/* Creates a panel; fill = 1 sets every value to NaN, fill = 0 leaves the
- * values uninitialized (the caller writes every cell) and asks for huge
- * pages, so that a large panel's first touch is cheap. */
+/* What panel_create does with the values. */
+enum {
+    VALUES_UNINIT, /* allocated, left uninitialized, huge-page hint */
+    VALUES_NAN,    /* allocated, every value NaN */
+    VALUES_NONE    /* not allocated: the caller sets p->data */
+};
+
+/* Creates a panel; VALUES_UNINIT leaves the values uninitialized (the caller
+ * writes every cell) and asks for huge pages, so that a large panel's first
+ * touch is cheap. */
 static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
                                const cix_allocator *alloc, int fill, cix_panel **out,
                                cix_error *err)
@@ -69,7 +84,8 @@ static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
     p->nrows = nrows;
     p->nind = nindicators;
     p->has_year = has_year ? 1 : 0;
-    p->data = cix_i_malloc_array(&p->alloc, ncell, sizeof(double));
+    if (fill != VALUES_NONE)
+        p->data = cix_i_malloc_array(&p->alloc, ncell, sizeof(double));
     p->indicator = cix_i_malloc_array(&p->alloc, nindicators, sizeof(char *));
     if (p->indicator)
         for (size_t j = 0; j < nindicators; j++)
@@ -77,15 +93,15 @@ static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
     p->row_region = cix_i_malloc_array(&p->alloc, nrows, sizeof(size_t));
     p->row_year = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
     p->row_year_index = cix_i_malloc_array(&p->alloc, nrows, sizeof(int32_t));
-    if (!p->data || !p->indicator || !p->row_region || !p->row_year ||
-        !p->row_year_index) {
+    if ((fill != VALUES_NONE && !p->data) || !p->indicator || !p->row_region ||
+        !p->row_year || !p->row_year_index) {
         cix_panel_free(p);
         return cix_i_nomem(err);
     }
-    if (fill)
+    if (fill == VALUES_NAN)
         for (size_t i = 0; i < ncell; i++)
             p->data[i] = NAN;
-    else
+    else if (fill == VALUES_UNINIT)
         cix_i_advise_huge(p->data, ncell * sizeof(double));
     for (size_t r = 0; r < nrows; r++) {
         p->row_region[r] = NO_INDEX;
@@ -99,7 +115,7 @@ static cix_status panel_create(size_t nrows, size_t nindicators, int has_year,
 cix_status cix_panel_create(size_t nrows, size_t nindicators, int has_year,
                             const cix_allocator *alloc, cix_panel **out, cix_error *err)
 {
-    return panel_create(nrows, nindicators, has_year, alloc, 1, out, err);
+    return panel_create(nrows, nindicators, has_year, alloc, VALUES_NAN, out, err);
 }
 
 void cix_panel_free(cix_panel *p)
@@ -112,7 +128,13 @@ void cix_panel_free(cix_panel *p)
     if (p->region)
         for (size_t k = 0; k < p->nregions; k++)
             cix_i_free(&p->alloc, p->region[k]);
-    cix_i_free(&p->alloc, p->data);
+    if (p->map) {
+#if CIX_I_HAVE_MMAP
+        (void)munmap(p->map, p->map_len);
+#endif
+    } else {
+        cix_i_free(&p->alloc, p->data);
+    }
     cix_i_free(&p->alloc, p->indicator);
     cix_i_free(&p->alloc, p->row_region);
     cix_i_free(&p->alloc, p->row_year);
@@ -508,7 +530,28 @@ cix_status cix_i_panel_create_uninit(size_t nrows, size_t nindicators, int has_y
                                      const cix_allocator *alloc, cix_panel **out,
                                      cix_error *err)
 {
-    return panel_create(nrows, nindicators, has_year, alloc, 0, out, err);
+    return panel_create(nrows, nindicators, has_year, alloc, VALUES_UNINIT, out, err);
+}
+
+cix_status cix_i_panel_create_mapped(size_t nrows, size_t nindicators, int has_year,
+                                     const cix_allocator *alloc, void *map, size_t map_len,
+                                     double *data, cix_panel **out, cix_error *err)
+{
+    cix_status st;
+    if (!map || !data)
+        return cix_i_fail(err, CIX_EINVAL, "cix_i_panel_create_mapped: no mapping");
+    st = panel_create(nrows, nindicators, has_year, alloc, VALUES_NONE, out, err);
+    if (st != CIX_OK)
+        return st;
+    (*out)->data = data;
+    (*out)->map = map;
+    (*out)->map_len = map_len;
+    return CIX_OK;
+}
+
+size_t cix_i_panel_mapped_bytes(const cix_panel *p)
+{
+    return p && p->map ? p->map_len : 0;
 }
 
 cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const size_t *lens,

@@ -16,9 +16,16 @@
  * its checksum, names and rows validated exactly as the CSV reader would
  * (names valid UTF-8 without control characters, indicators and regions
  * distinct, regions numbered in order of first appearance, no duplicate
- * row), and only then is the panel allocated and the values read into its
- * columns by one or more threads, in pieces of 1 MiB, each piece checked for
- * infinite values while it is in the cache.
+ * row), and only then is the panel made. A file read through a descriptor
+ * with the default allocator has its values mapped (mmap, MAP_PRIVATE,
+ * copy-on-write) and the panel's columns point into the mapping, so that no
+ * fresh memory is touched for them (on this kind of machine the first touch
+ * of fresh memory costs more than reading pages the system already caches);
+ * otherwise (memory buffer, custom allocator, no mmap, mmap failed) the
+ * panel's storage is allocated and the values read into it. Either way one
+ * or more threads go over the values in pieces of 1 MiB, reading each piece
+ * (or faulting it in) and checking it for infinite values while it is in
+ * the cache.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +38,10 @@
 
 #include "../internal.h"
 #include "binary.h"
+
+#if CIX_I_HAVE_MMAP
+#include <sys/mman.h>
+#endif
 #include "csv_cells.h"
 
 #define HEADER_SIZE 96u
@@ -646,13 +657,15 @@ static cix_status parse_meta(const source *s, const header *hd, unsigned char *m
     return CIX_OK;
 }
 
-/* The values: every thread reads its share of the cells in pieces and
- * checks each piece for infinite values while it is in the cache. */
+/* The values: every thread reads its share of the cells in pieces (or, when
+ * they are mapped, faults them in) and checks each piece for infinite values
+ * while it is in the cache. */
 typedef struct values_job {
     const source *s;
     uint64_t off;
     double *dst;
     size_t ncell;
+    int mapped; /* dst is the mapping of the values: nothing to read */
     size_t bad[CIX_I_MAX_THREADS]; /* first infinite cell, or (size_t)-1 */
     int eno[CIX_I_MAX_THREADS];    /* -1 = fine, 0 = file ended, else errno */
 } values_job;
@@ -668,7 +681,8 @@ static void read_values(void *ctx, int t, int nt)
         size_t m = c1 - c < PIECE_CELLS ? c1 - c : PIECE_CELLS;
         double *d = job->dst + c;
         int inf = 0, eno = 0;
-        if (source_read(job->s, job->off + (uint64_t)c * 8, d, m * sizeof(double), &eno)) {
+        if (!job->mapped &&
+            source_read(job->s, job->off + (uint64_t)c * 8, d, m * sizeof(double), &eno)) {
             job->eno[t] = eno;
             return;
         }
@@ -684,6 +698,61 @@ static void read_values(void *ctx, int t, int nt)
     }
 }
 
+/* 1 when a is the default allocator (o->alloc NULL or incomplete). */
+static int default_allocator(const cix_allocator *a)
+{
+    cix_allocator d;
+    cix_i_alloc_init(&d, NULL);
+    return a->malloc_fn == d.malloc_fn && a->realloc_fn == d.realloc_fn &&
+           a->free_fn == d.free_fn;
+}
+
+static void unmap_values(void *map, size_t len)
+{
+#if CIX_I_HAVE_MMAP
+    (void)munmap(map, len);
+#else
+    (void)map;
+    (void)len;
+#endif
+}
+
+/* Maps the values of the file s (read through a descriptor) privately and
+ * writable (copy-on-write: a write to the panel never reaches the file).
+ * The mapping starts at the page that holds values_offset (a multiple of
+ * 4096, which need not be one of the page size). Returns 1 with *map,
+ * *map_len and *data set, or 0 (no descriptor, no values, no mmap, or mmap
+ * failed): the caller then reads the values into allocated storage. */
+static int map_values(const source *s, const header *hd, void **map, size_t *map_len,
+                      double **data)
+{
+#if CIX_I_HAVE_MMAP
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t start, len;
+    void *m;
+    if (s->fd < 0 || page <= 0 || hd->total <= hd->values_offset)
+        return 0;
+    start = hd->values_offset / (uint64_t)page * (uint64_t)page;
+    len = hd->total - start;
+    if (len > SIZE_MAX || (uint64_t)(off_t)start != start)
+        return 0;
+    m = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_PRIVATE, s->fd, (off_t)start);
+    if (m == MAP_FAILED)
+        return 0;
+    *map = m;
+    *map_len = (size_t)len;
+    *data = (double *)(void *)((unsigned char *)m + (size_t)(hd->values_offset - start));
+    return 1;
+#else
+    (void)s;
+    (void)hd;
+    (void)map;
+    (void)map_len;
+    (void)data;
+    return 0;
+#endif
+}
+
 static cix_status load(const source *s, const cix_read_options *o, cix_panel **out,
                        cix_error *err)
 {
@@ -693,8 +762,10 @@ static cix_status load(const source *s, const cix_read_options *o, cix_panel **o
     header hd;
     cix_panel *p = NULL;
     char *arena = NULL;
-    size_t nnames;
-    int eno = 0;
+    void *map = NULL;
+    double *mapped_data = NULL;
+    size_t nnames, map_len = 0;
+    int eno = 0, mapped = 0;
     cix_status st;
 
     if (!out)
@@ -722,8 +793,18 @@ static cix_status load(const source *s, const cix_read_options *o, cix_panel **o
     if ((st = parse_meta(s, &hd, m, &alloc, &v, err)) != CIX_OK)
         goto cleanup;
 
-    st = cix_i_panel_create_uninit((size_t)hd.nrows, (size_t)hd.nind, hd.has_year, &alloc,
-                                   &p, err);
+    /* map the values only with the default allocator: a caller who gives
+     * one expects the panel's storage to come from it */
+    mapped = default_allocator(&alloc) && map_values(s, &hd, &map, &map_len, &mapped_data);
+    if (mapped) {
+        st = cix_i_panel_create_mapped((size_t)hd.nrows, (size_t)hd.nind, hd.has_year,
+                                       &alloc, map, map_len, mapped_data, &p, err);
+        if (st != CIX_OK)
+            unmap_values(map, map_len);
+    } else {
+        st = cix_i_panel_create_uninit((size_t)hd.nrows, (size_t)hd.nind, hd.has_year,
+                                       &alloc, &p, err);
+    }
     if (st != CIX_OK)
         goto cleanup;
     arena = cix_i_malloc(&alloc, (size_t)hd.names_size + 1);
@@ -753,6 +834,7 @@ static cix_status load(const source *s, const cix_read_options *o, cix_panel **o
         job.off = hd.values_offset;
         job.dst = cix_i_panel_data(p);
         job.ncell = ncell;
+        job.mapped = mapped;
         cix_i_parallel(nt, read_values, &job);
         for (int t = 0; t < nt; t++) {
             if (job.eno[t] >= 0 && bad_eno < 0)

@@ -14,9 +14,12 @@
  * first byte would be 0x89, which does not begin any UTF-8 character. */
 int cix_i_binary_sniff(const void *buf, size_t n);
 
-/* Loads the binary panel file open as fd (a regular file; read with pread,
- * the file position is not used). path names the file in errors. Only
- * o->alloc and o->nthreads apply (o may be NULL). Errors: CIX_EIO,
+/* Loads the binary panel file open as fd (a regular file; the file position
+ * is not used; fd may be closed once this returns). With the default
+ * allocator the panel's values are a private copy-on-write mapping of the
+ * file (unmapped by cix_panel_free), else they are read with pread into the
+ * panel's storage; the panel is the same. path names the file in errors.
+ * Only o->alloc and o->nthreads apply (o may be NULL). Errors: CIX_EIO,
  * CIX_EPARSE (not a valid file: says what is wrong and to re-create it with
  * cix convert), CIX_ENOMEM. */
 cix_status cix_i_binary_read_fd(int fd, const char *path, const cix_read_options *o,
