@@ -389,6 +389,89 @@ START_TEST(parse_product_boundaries)
 }
 END_TEST
 
+START_TEST(parse_near_midpoints_by_digits)
+{
+    /* The product path first decides from the top 64 bits of the product
+     * and hands over to the full 192 bits only when the bits below the kept
+     * ones lie within a few units of the midpoint. Texts that cut the exact
+     * midpoint of two normal doubles after 16 to 22 significant digits (and
+     * the same plus or minus one in the last digit) fall on both sides of
+     * that zone and inside it: 16-18 digits are some 2^7 to 2^3 units from
+     * the midpoint, 19-22 digits within one unit. Powers of two (a gap
+     * below half as wide), the ends of the normal range and 2^64 are among
+     * the doubles. */
+    static const char *const cases[] = {
+        "99999999999999999999e288", "99999999999999999999e289", "-99999999999999999999e287",
+        "99999999999999999999e-327", "99999999999999999999e-326", "99999999999999999999e-344",
+        "99999999999999999999e-342", "00000000000099999999999999999999e-307",
+        "0000000000001234567890123456789e300", "0.000000000012345678901234567890e-290",
+        "17976931348623157081e289", "17976931348623157082e289", "1797693134862315808e290",
+        "22250738585072013831e-327", "22250738585072008890e-327", "22250738585072011360e-327",
+        "18446744073709551616e-19", "18446744073709551615e0", "36893488147419103231e-1",
+        "92233720368547758075e-1", "92233720368547758085e-1", "9223372036854775808.5",
+        "11102230246251565404e-35", "10000000000000000555e-19", "10000000000000000556e-19"};
+    char mid[64], t[96];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_as_strtod(cases[i]);
+    if (LDBL_MANT_DIG < 64)
+        return; /* no exact midpoints without an extended long double */
+    for (int i = 0; i < 6000; i++) {
+        uint64_t b = rnd() & 0x7FFFFFFFFFFFFFFFull;
+        double x, y;
+        long double m;
+        char digits[32];
+        int e, nd;
+        if (i % 5 == 0)
+            b &= 0xFFF0000000000000ull; /* a power of two: its lower gap */
+        if (i % 7 == 0)
+            b = (b & 0x000FFFFFFFFFFFFFull) | (rnd() % 3 == 0   ? 0x7FE0000000000000ull
+                                               : rnd() % 2 == 0 ? 0x0010000000000000ull
+                                                                : 0x43F0000000000000ull);
+        if (i % 11 == 0)
+            b |= 0x000FFFFFFFFFFFFFull; /* just below a power of two */
+        x = from_bits(b);
+        if (!isfinite(x) || x < DBL_MIN)
+            continue;
+        y = i % 2 ? nextafter(x, INFINITY) : nextafter(x, 0.0);
+        if (isfinite(y)) /* exact in the 64-bit significand */
+            m = ((long double)x + (long double)y) / 2;
+        else /* above DBL_MAX: the midpoint to 2^1024 */
+            m = (long double)x + ((long double)x - (long double)nextafter(x, 0.0)) / 2;
+        snprintf(mid, sizeof mid, "%.24Le", m);
+        /* digits[] = the 25 significant digits, e = the decimal exponent */
+        digits[0] = mid[0];
+        memcpy(digits + 1, mid + 2, 24);
+        e = atoi(strchr(mid, 'e') + 1);
+        for (nd = 16; nd <= 22; nd++) {
+            for (int d = -1; d <= 1; d++) {
+                int k;
+                memcpy(t, digits, (size_t)nd);
+                /* the last digit plus d, carrying as needed (skipped when
+                 * the carry runs out of the first digit) */
+                for (k = nd - 1; d != 0 && k >= 0; k--) {
+                    int v = t[k] - '0' + d;
+                    if (v >= 0 && v <= 9) {
+                        t[k] = (char)('0' + v);
+                        break;
+                    }
+                    t[k] = d > 0 ? '0' : '9';
+                }
+                if (k < 0 || t[0] == '0')
+                    continue;
+                snprintf(t + nd, sizeof t - (size_t)nd, "e%d", e - (nd - 1));
+                same_as_strtod(t);
+                if (nd == 20) {
+                    /* leading zeros, a point after 3 digits: the same value */
+                    char u[128];
+                    snprintf(u, sizeof u, "0000%.3s.%.17se%d", t, t + 3, e - 2);
+                    same_as_strtod(u);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 /* Whether strtod reads all of s (as cix_parse_double must, which also
  * rejects leading white space, "inf", "nan" and hex). */
 static int strtod_reads_all(const char *s)
@@ -691,6 +774,7 @@ static Suite *number_suite(void)
     tcase_add_test(tc, parse_exact_midpoints);
     tcase_add_test(tc, parse_extremes);
     tcase_add_test(tc, parse_product_boundaries);
+    tcase_add_test(tc, parse_near_midpoints_by_digits);
     tcase_add_test(tc, parse_stream_edges);
     tcase_add_test(tc, format_known_values);
     tcase_add_test(tc, format_round_trips);
