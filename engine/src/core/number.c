@@ -727,6 +727,18 @@ static inline uint64_t window8(const char *p, const char *lim)
     return (v >> -4 * back) >> -4 * back;
 }
 
+/* d = v - 0x30 in each byte where v has its digits, 0 - 0 in the bytes
+ * above them (if any): non-zero when a byte of v was not an ASCII digit,
+ * given d and d + NINE_UP (or the OR of several such pairs). The lowest
+ * such byte takes no borrow from below: its d is at least 0xD0 (below '0')
+ * or from 0x0A to 0xCF (above '9'), where the top bit of d or d + 0x76 is
+ * set; digit bytes give 0 to 9 and 0x76 to 0x7F, no carry between bytes. */
+#define NINE_UP UINT64_C(0x7676767676767676)
+static inline uint64_t not_digit_values(uint64_t d, uint64_t d_up)
+{
+    return (d | d_up) & UINT64_C(0x8080808080808080);
+}
+
 /* Reads the digits from p into a; returns the end of the run. */
 static inline const char *scan_digits(const char *p, const char *lim, digit_acc *a)
 {
@@ -789,9 +801,10 @@ static NOINLINE int parse_stream(const char *s, size_t len, double *out)
         if (ne == 0)
             return 0; /* "1e", "1e+" */
         mask = ~UINT64_C(0) >> 8 * (8 - ne);
-        if (non_digits(x) & mask)
+        x = (x & mask) - (UINT64_C(0x3030303030303030) & mask);
+        if (not_digit_values(x, x + NINE_UP))
             return 0;
-        x = ((x & mask) - (UINT64_C(0x3030303030303030) & mask)) << 8 * (8 - ne);
+        x <<= 8 * (8 - ne);
         e10 = (int64_t)combine8(x);
         e10 = eneg ? -e10 : e10;
     }
@@ -810,10 +823,12 @@ static NOINLINE int parse_stream(const char *s, size_t len, double *out)
         memcpy(&w3, mend - 8, sizeof w3);
         keep = (~UINT64_C(0) >> 4 * (8 - r)) >> 4 * (8 - r); /* its r low bytes */
         w3 = (w3 >> 4 * (8 - r)) >> 4 * (8 - r);
-        if (!(non_digits(w1) | non_digits(w2) | (non_digits(w3) & keep))) {
-            uint64_t z = UINT64_C(0x3030303030303030), hi, lo;
-            uint64_t m16 = combine8(w1 - z) * 100000000 + combine8(w2 - z);
-            uint64_t c3 = combine8(((w3 - (z & keep)) << 4 * (8 - r)) << 4 * (8 - r));
+        uint64_t z = UINT64_C(0x3030303030303030);
+        uint64_t d1 = w1 - z, d2 = w2 - z, d3 = w3 - (z & keep);
+        if (!not_digit_values(d1 | d2 | d3, (d1 + NINE_UP) | (d2 + NINE_UP) | (d3 + NINE_UP))) {
+            uint64_t hi, lo;
+            uint64_t m16 = combine8(d1) * 100000000 + combine8(d2);
+            uint64_t c3 = combine8((d3 << 4 * (8 - r)) << 4 * (8 - r));
             lo = mul_64(m16, pow10_u64[r], &hi); /* below 10^24 */
             lo += c3;
             hi += lo < c3;
