@@ -231,6 +231,15 @@ START_TEST(test_generated_panels)
     compare_variants(p, &o, "36000 x 7, missing");
     cix_panel_free(p);
     free(dir);
+    /* 200,000 rows: 16 blocks, so that with 2 and 3 threads each block is
+     * centred on another thread while the one before is multiplied */
+    p = gen_panel(20000, 10, 5, 20, 7u, NULL);
+    dir = cost_every(5, 2);
+    o.directions = dir;
+    o.ndirections = 5;
+    compare_variants(p, &o, "200000 x 5, missing");
+    cix_panel_free(p);
+    free(dir);
     /* fewer rows than indicators (a note, a singular R); few rows */
     p = gen_panel(3, 2, 9, 60, 5u, NULL);
     dir = cost_every(9, 2);

@@ -64,10 +64,15 @@ typedef struct corr_ctx {
     size_t *fail_j;
     cix_status *fail_st;
     cix_error *fail_err;
-    /* block pass */
+} corr_ctx;
+
+/* A block of rows of the product: rows r0 .. r0+m-1, centred into zb
+ * (column j at zb + j m). */
+typedef struct corr_blk {
+    corr_ctx *cx;
     double *zb;
     size_t r0, m;
-} corr_ctx;
+} corr_blk;
 
 /* Rows of the blocks the statistics pass takes from the source at once. */
 #define STAT_BLOCK ((size_t)1024)
@@ -208,20 +213,38 @@ static void part_sums(const double *c, size_t m, double part[4])
     part[3] = s3;
 }
 
-/* Thread t fills columns t, t + nt, ... of the block of rows r0 .. r0+m
- * with the centred values, and adds them to the column's sum. */
+/* Thread t fills columns t, t + nt, ... of the block with the centred
+ * values, and adds them to the column's sum. */
 static void block_worker(void *arg, int t, int nt)
 {
-    corr_ctx *cx = arg;
+    corr_blk *b = arg;
+    corr_ctx *cx = b->cx;
     for (size_t j = (size_t)t; j < cx->J; j += (size_t)nt) {
-        double *c = cx->zb + j * cx->m;
+        double *c = b->zb + j * b->m;
         corr_col *q = &cx->cc[j];
         double mean = q->mean;
-        cx->src->get(cx->src->ud, j, cx->r0, cx->m, c);
-        for (size_t i = 0; i < cx->m; i++)
+        cx->src->get(cx->src->ud, j, b->r0, b->m, c);
+        for (size_t i = 0; i < b->m; i++)
             c[i] -= mean;
-        part_sums(c, cx->m, q->part);
+        part_sums(c, b->m, q->part);
     }
+}
+
+/* The whole block on one thread (beside the product of the one before). */
+static void block_alone(void *arg)
+{
+    block_worker(arg, 0, 1);
+}
+
+/* Block k of nblocks: every block but the last has CORR_BLOCK rows. */
+static corr_blk block_of(corr_ctx *cx, size_t k, size_t nblocks, double *zb)
+{
+    corr_blk b;
+    b.cx = cx;
+    b.zb = zb;
+    b.r0 = k * CORR_BLOCK;
+    b.m = k + 1 == nblocks ? cx->n - b.r0 : CORR_BLOCK;
+    return b;
 }
 
 cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, size_t n,
@@ -229,8 +252,9 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
                                  double *sd, cix_error *err)
 {
     corr_ctx cx;
+    double *zb[2] = {NULL, NULL}; /* blocks of centred rows */
     size_t nblocks, bmax;
-    int nt = nthreads < 1 ? 1 : nthreads;
+    int nt = nthreads < 1 ? 1 : nthreads, ahead;
     cix_status st = CIX_OK;
 
     if (J == 0)
@@ -295,18 +319,42 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
         cx.scratch[t] = NULL;
     }
 
-    /* 2. C = c^T c, block after block in row order */
-    cx.zb = cix_i_malloc_array(a, bmax, J * sizeof(double));
-    if (!cx.zb) {
+    /* 2. C = c^T c, block after block in row order. With more than one
+     * thread, one thread centres block k+1 into the other buffer while the
+     * BLAS multiplies block k: the BLAS's own threads then go from one
+     * block to the next without waiting (and spinning) through a pass of
+     * ours. Each column's blocks are centred and summed in row order
+     * whatever thread does it: the same bits. The second buffer is taken
+     * when it is small beside the matrix (each at most 1/8 of it). */
+    ahead = nt > 1 && bmax <= n / 8;
+    zb[0] = cix_i_malloc_array(a, bmax, J * sizeof(double));
+    if (ahead)
+        zb[1] = cix_i_malloc_array(a, bmax, J * sizeof(double));
+    if (!zb[0] || (ahead && !zb[1])) {
         st = cix_i_nomem(err);
         goto cleanup;
     }
-    for (size_t b = 0; b < nblocks; b++) {
-        cx.r0 = b * CORR_BLOCK;
-        cx.m = b + 1 == nblocks ? n - cx.r0 : CORR_BLOCK;
-        cix_i_parallel(nt, block_worker, &cx);
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (blasint)J, (blasint)cx.m, 1.0,
-                    cx.zb, (blasint)cx.m, b == 0 ? 0.0 : 1.0, R, (blasint)J);
+    {
+        corr_blk cur = block_of(&cx, 0, nblocks, zb[0]);
+        cix_i_parallel(nt, block_worker, &cur);
+        for (size_t k = 0; k < nblocks; k++) {
+            corr_blk next;
+            cix_i_beside side;
+            int beside = k + 1 < nblocks && zb[1];
+            if (beside) {
+                next = block_of(&cx, k + 1, nblocks, cur.zb == zb[0] ? zb[1] : zb[0]);
+                cix_i_beside_start(&side, block_alone, &next);
+            }
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (blasint)J, (blasint)cur.m,
+                        1.0, cur.zb, (blasint)cur.m, k == 0 ? 0.0 : 1.0, R, (blasint)J);
+            if (beside) {
+                cix_i_beside_join(&side);
+                cur = next;
+            } else if (k + 1 < nblocks) {
+                cur = block_of(&cx, k + 1, nblocks, zb[0]);
+                cix_i_parallel(nt, block_worker, &cur);
+            }
+        }
     }
 
     /* 3. without the residual means; the norms, in column order */
@@ -364,7 +412,8 @@ cleanup:
     cix_i_free(a, cx.fail_j);
     cix_i_free(a, cx.fail_st);
     cix_i_free(a, cx.fail_err);
-    cix_i_free(a, cx.zb);
+    cix_i_free(a, zb[0]);
+    cix_i_free(a, zb[1]);
     return st;
 }
 

@@ -82,3 +82,26 @@ void cix_i_parallel(int nthreads, void (*fn)(void *ctx, int t, int nt), void *ct
             fn(ctx, t, nt);
     }
 }
+
+static void *run_beside(void *arg)
+{
+    cix_i_beside *b = arg;
+    b->fn(b->ctx);
+    return NULL;
+}
+
+void cix_i_beside_start(cix_i_beside *b, void (*fn)(void *ctx), void *ctx)
+{
+    b->fn = fn;
+    b->ctx = ctx;
+    b->started = pthread_create(&b->th, NULL, run_beside, b) == 0;
+}
+
+void cix_i_beside_join(cix_i_beside *b)
+{
+    if (b->started)
+        pthread_join(b->th, NULL);
+    else
+        b->fn(b->ctx);
+    b->started = 0;
+}
