@@ -442,13 +442,15 @@ LEAN_NOINLINE static void qsum_block(const double *q, size_t m, zsum *a)
 }
 
 /* entropy_d of the min-max column of x: one pass computes the shifted
- * values z into zc (n doubles) a block of rows at a time, checks them and
- * sums them in row order as cix_i_sum does; a second pass takes the p ln p
- * of zc / sum per block and sums them. entropy_d fails on an infinite y
- * (then z is infinite) or a negative z, or through the sum on an infinite
- * z: here any infinite or negative z fails. */
-static int entropy_minmax(const lean *L, const double *x, const lcol *c, double *zc,
-                          double *d)
+ * values z a block of rows at a time, checks them and sums them in row
+ * order as cix_i_sum does; a second pass computes them again (the same
+ * bits), takes the p ln p of z / sum per block and sums them. Computing z
+ * twice costs less than storing the column of z and reading it back: the
+ * column x alone is more likely to stay in the cache between the passes.
+ * entropy_d fails on an infinite y (then z is infinite) or a negative z,
+ * or through the sum on an infinite z: here any infinite or negative z
+ * fails. */
+static int entropy_minmax(const lean *L, const double *x, const lcol *c, double *d)
 {
     size_t n = L->n;
     double zb[ZBLOCK], sum, e;
@@ -456,8 +458,8 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
 
     for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
         size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
-        shifted_block(L, c, x + r0, m, zc + r0);
-        if (zsum_block(zc + r0, m, &a))
+        shifted_block(L, c, x + r0, m, zb);
+        if (zsum_block(zb, m, &a))
             return 1;
     }
     sum = a.s + a.c;
@@ -470,8 +472,9 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
     a.s = a.c = 0.0;
     for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
         size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
+        shifted_block(L, c, x + r0, m, zb);
         for (size_t i = 0; i < m; i++)
-            zb[i] = zc[r0 + i] / sum;
+            zb[i] = zb[i] / sum;
         for (size_t i = 0; i < m; i++) {
             double pr = zb[i];
             if (pr > 0)
@@ -500,7 +503,7 @@ static int column_pass(const lean *L, size_t j, double *b1, double *b2)
         if (column_stats_minmax(L, x, c))
             return 1;
         if (o->weighting == CIX_WEIGHT_ENTROPY)
-            return entropy_minmax(L, x, c, b1, &c->d);
+            return entropy_minmax(L, x, c, &c->d);
     } else if (column_stats(L, x, c)) {
         return 1;
     }
@@ -702,7 +705,7 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
 {
     const cix_allocator *a = cix_i_panel_allocator(p);
     size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
-    int nt = cix_i_threads_resolve(o->nthreads, n * J), need_bufs, need2;
+    int nt = cix_i_threads_resolve(o->nthreads, n * J), need_bufs;
     lean L;
     double *d = NULL;
     size_t *start = NULL; /* per column: its first imputation note (keep) */
@@ -713,11 +716,9 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.o = o;
     L.n = n;
     L.J = J;
-    /* (entropy of min-max columns keeps its shifted values in buf1 only) */
-    need_bufs = o->weighting == CIX_WEIGHT_ENTROPY || o->weighting == CIX_WEIGHT_SD ||
-                o->weighting == CIX_WEIGHT_CV;
-    need2 = need_bufs &&
-            !(o->weighting == CIX_WEIGHT_ENTROPY && o->normalization == CIX_NORM_MINMAX);
+    /* (entropy of min-max columns needs no column buffer) */
+    need_bufs = (o->weighting == CIX_WEIGHT_ENTROPY && o->normalization != CIX_NORM_MINMAX) ||
+                o->weighting == CIX_WEIGHT_SD || o->weighting == CIX_WEIGHT_CV;
     if ((size_t)nt > J)
         nt = (int)J;
     L.col = cix_i_malloc_array(a, J, sizeof *L.col);
@@ -733,9 +734,8 @@ cix_status cix_i_compute_lean(const cix_panel *p, const cix_options *o, double *
     L.nbuf = nt; /* from here on the cleanup frees the entries */
     for (int t = 0; t < nt && need_bufs; t++) {
         L.buf1[t] = cix_i_malloc_array(a, n, sizeof(double));
-        if (need2)
-            L.buf2[t] = cix_i_malloc_array(a, n, sizeof(double));
-        if (!L.buf1[t] || (need2 && !L.buf2[t])) {
+        L.buf2[t] = cix_i_malloc_array(a, n, sizeof(double));
+        if (!L.buf1[t] || !L.buf2[t]) {
             st = cix_i_nomem(err);
             goto cleanup;
         }
