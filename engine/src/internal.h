@@ -332,6 +332,13 @@ cix_status cix_i_panel_set_rows(cix_panel *p, const char *const *names, const si
                                 size_t nnames, const uint32_t *row_region,
                                 const int32_t *row_year, cix_error *err);
 
+/* ---- ranks (rank/rank.c) --------------------------------------------------- */
+
+/* cix_rank with the groups shared among nthreads threads (as
+ * cix_i_threads_resolve takes it; the ranks never depend on it). */
+cix_status cix_i_rank(const double *scores, const int32_t *group, size_t n, cix_ties ties,
+                      const cix_allocator *alloc, int nthreads, double *ranks, cix_error *err);
+
 /* ---- threads (pipeline/threads.c) ---------------------------------------- */
 
 /* Most threads a pass uses. */

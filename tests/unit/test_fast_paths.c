@@ -77,12 +77,19 @@ static void check_ranks(const double *s, const int32_t *g, size_t n)
     cix_error e;
     ck_assert_ptr_nonnull(r);
     for (size_t t = 0; t < 3; t++) {
-        ck_assert_cix_ok(cix_rank(s, g, n, T[t], NULL, r, &e), &e);
-        for (size_t i = 0; i < n; i++) {
-            double want = rank_by_count(s, g, n, T[t], i);
-            ck_assert_msg(r[i] == want, "ties %d, item %zu (score %g, group %d): rank %g, "
-                                        "want %g",
-                          (int)T[t], i, s[i], g ? (int)g[i] : 0, r[i], want);
+        /* cix_rank, and the internal one with the groups on 2 and 3 threads */
+        for (int nt = 0; nt <= 3; nt++) {
+            if (nt == 0)
+                ck_assert_cix_ok(cix_rank(s, g, n, T[t], NULL, r, &e), &e);
+            else
+                ck_assert_cix_ok(cix_i_rank(s, g, n, T[t], NULL, nt, r, &e), &e);
+            for (size_t i = 0; i < n; i++) {
+                double want = rank_by_count(s, g, n, T[t], i);
+                ck_assert_msg(r[i] == want,
+                              "ties %d, %d threads, item %zu (score %g, group %d): rank %g, "
+                              "want %g",
+                              (int)T[t], nt, i, s[i], g ? (int)g[i] : 0, r[i], want);
+            }
         }
     }
     free(r);

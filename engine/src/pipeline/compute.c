@@ -465,8 +465,8 @@ cix_status cix_compute(const cix_panel *p, const cix_options *o, cix_result **ou
     /* 4. ranks within each year, over all of the panel's rows (rows dropped by
      * the coverage screen have NaN scores and rank last), and rank change */
 rank:
-    if ((st = cix_rank(r->scores, cix_i_panel_year_index(p), n, o->ties, a, r->ranks,
-                       err)) != CIX_OK)
+    if ((st = cix_i_rank(r->scores, cix_i_panel_year_index(p), n, o->ties, a, o->nthreads,
+                         r->ranks, err)) != CIX_OK)
         goto cleanup;
     st = cix_i_rank_change(p, r->ranks, r->rank_change, err);
 

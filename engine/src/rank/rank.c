@@ -113,13 +113,44 @@ static void rank_group(const double *scores, const size_t *idx, size_t m, cix_ti
     }
 }
 
+/* The groups of the sorted items, ranked: group k is items start[k] ..
+ * start[k+1]-1 of idx, and uses the same part of the buffers. */
+typedef struct rank_job {
+    const double *scores;
+    cix_ties ties;
+    double *ranks;
+    size_t *idx, *tmp;
+    uint64_t *key, *ktmp;
+    const size_t *start;
+    size_t ngroups;
+} rank_job;
+
+static void rank_groups(void *arg, int t, int nt)
+{
+    const rank_job *jb = arg;
+    for (size_t k = (size_t)t; k < jb->ngroups; k += (size_t)nt) {
+        size_t g0 = jb->start[k], g1 = jb->start[k + 1];
+        for (size_t i = g0; i < g1; i++)
+            jb->key[i] = score_key(jb->scores[jb->idx[i]]);
+        radix_sort(jb->key + g0, jb->idx + g0, jb->ktmp + g0, jb->tmp + g0, g1 - g0, 8);
+        rank_group(jb->scores, jb->idx + g0, g1 - g0, jb->ties, jb->ranks);
+    }
+}
+
 cix_status cix_rank(const double *scores, const int32_t *group, size_t n, cix_ties ties,
                     const cix_allocator *alloc, double *ranks, cix_error *err)
 {
+    return cix_i_rank(scores, group, n, ties, alloc, 1, ranks, err);
+}
+
+cix_status cix_i_rank(const double *scores, const int32_t *group, size_t n, cix_ties ties,
+                      const cix_allocator *alloc, int nthreads, double *ranks, cix_error *err)
+{
     cix_allocator a;
-    size_t *idx = NULL, *tmp = NULL;
+    size_t *idx = NULL, *tmp = NULL, *start = NULL, ngroups = 0;
     uint64_t *key = NULL, *ktmp = NULL;
     cix_status st = CIX_OK;
+    rank_job jb;
 
     if (n == 0)
         return CIX_OK;
@@ -147,22 +178,33 @@ cix_status cix_rank(const double *scores, const int32_t *group, size_t n, cix_ti
             key[k] = (uint32_t)group[k] ^ UINT32_C(0x80000000);
         radix_sort(key, idx, ktmp, tmp, n, 4);
     }
-    /* then by score within each group */
-    for (size_t g0 = 0; g0 < n;) {
-        size_t g1 = g0 + 1;
-        if (group)
-            while (g1 < n && group[idx[g1]] == group[idx[g0]])
-                g1++;
-        else
-            g1 = n;
-        for (size_t k = g0; k < g1; k++)
-            key[k] = score_key(scores[idx[k]]);
-        radix_sort(key + g0, idx + g0, ktmp, tmp, g1 - g0, 8);
-        rank_group(scores, idx + g0, g1 - g0, ties, ranks);
-        g0 = g1;
+    /* then by score within each group, the groups shared among the
+     * threads (each group's ranks depend on that group alone) */
+    for (size_t k = 0; k < n; k++)
+        ngroups += k == 0 || (group && group[idx[k]] != group[idx[k - 1]]);
+    if (!(start = cix_i_malloc_array(&a, ngroups + 1, sizeof *start))) {
+        st = cix_i_nomem(err);
+        goto cleanup;
     }
+    ngroups = 0;
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || (group && group[idx[k]] != group[idx[k - 1]]))
+            start[ngroups++] = k;
+    start[ngroups] = n;
+    jb.scores = scores;
+    jb.ties = ties;
+    jb.ranks = ranks;
+    jb.idx = idx;
+    jb.tmp = tmp;
+    jb.key = key;
+    jb.ktmp = ktmp;
+    jb.start = start;
+    jb.ngroups = ngroups;
+    nthreads = cix_i_threads_resolve(nthreads, n * 8);
+    cix_i_parallel((size_t)nthreads > ngroups ? (int)ngroups : nthreads, rank_groups, &jb);
 
 cleanup:
+    cix_i_free(&a, start);
     cix_i_free(&a, idx);
     cix_i_free(&a, tmp);
     cix_i_free(&a, key);
