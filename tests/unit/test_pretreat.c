@@ -614,6 +614,16 @@ START_TEST(jrc_winsorize)
         ck_assert_ptr_nonnull(strstr(nt->message, "3 steps"));
         ck_assert_int_eq(count_notes(&u, CIX_NOTE_LOGGED), 0);
         run_free(&u);
+        /* cell_notes = 0: the same values, the summary note alone */
+        o.cell_notes = 0;
+        run_pretreat(&u, p, &o);
+        ck_assert_cix_ok(u.st, &u.err);
+        assert_column(u.q, 0, want, 33);
+        ck_assert_int_eq(count_notes(&u, CIX_NOTE_WINSORIZED), 1);
+        nt = find_note(&u, CIX_NOTE_WINSORIZED, 0, CIX_NO_ROW);
+        ck_assert_ptr_nonnull(nt);
+        ck_assert_int_eq(nt->count, 3);
+        run_free(&u);
         cix_panel_free(p);
     }
 }
@@ -844,40 +854,14 @@ START_TEST(cell_notes_option)
     }
     cix_result_free(ref);
     cix_panel_free(p);
-}
-END_TEST
-
-/* Winsorizing with cell_notes = 0: the summary note only, the same values. */
-START_TEST(cell_notes_winsorize)
-{
-    double x[33], want[33];
-    cix_panel *p;
-    cix_options o;
-    const cix_note *nt;
-    run u;
-    for (int i = 0; i < 33; i++)
-        x[i] = want[i] = 0;
-    x[30] = 1.0;
-    x[31] = 2.0;
-    x[32] = 3.0;
-    p = one_column(33, x);
-    cix_options_init(&o);
-    o.outliers = 1;
-    o.cell_notes = 0;
-    run_pretreat(&u, p, &o);
-    ck_assert_cix_ok(u.st, &u.err);
-    assert_column(u.q, 0, want, 33);
-    ck_assert_int_eq(count_notes(&u, CIX_NOTE_WINSORIZED), 1);
-    nt = find_note(&u, CIX_NOTE_WINSORIZED, 0, CIX_NO_ROW);
-    ck_assert_ptr_nonnull(nt);
-    ck_assert_int_eq(nt->count, 3);
-    run_free(&u);
-    cix_panel_free(p);
     /* an invalid value is refused by the check */
-    cix_options_init(&o);
-    o.cell_notes = 2;
-    ck_assert_ptr_nonnull(cix_options_check(&o));
-    ck_assert_ptr_nonnull(strstr(cix_options_check(&o), "cell_notes"));
+    {
+        cix_options o;
+        cix_options_init(&o);
+        o.cell_notes = 2;
+        ck_assert_ptr_nonnull(cix_options_check(&o));
+        ck_assert_ptr_nonnull(strstr(cix_options_check(&o), "cell_notes"));
+    }
 }
 END_TEST
 
@@ -962,7 +946,6 @@ static Suite *pretreat_suite(void)
     tcase_add_test(t, transform_base_scope);
     tcase_add_test(t, jrc_winsorize);
     tcase_add_test(t, cell_notes_option);
-    tcase_add_test(t, cell_notes_winsorize);
     tcase_add_test(t, jrc_single_step);
     tcase_add_test(t, jrc_falls_back_to_log);
     tcase_add_test(t, jrc_not_flagged);
