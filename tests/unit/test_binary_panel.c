@@ -665,6 +665,11 @@ START_TEST(mapped_lifetime)
         if (r != 2)
             ck_assert(memcmp(cix_panel_column_const(q, 0) + r, cix_panel_column_const(p, 0) + r,
                              8) == 0);
+    /* a mapped panel written over its own file (cix convert X -o X) */
+    ck_assert_cix_ok(cix_panel_write_binary(r2, path_in_dir("p.cixp"), &err), &err);
+    cix_panel_free(q);
+    ck_assert_cix_ok(cix_panel_read_file(path_in_dir("p.cixp"), NULL, &q, &err), &err);
+    assert_same(p, q);
     cix_panel_free(q);
     cix_panel_free(r2);
 #ifdef __linux__
