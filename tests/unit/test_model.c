@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cix_test.h"
+#include "internal.h"
 
 #define SRC CIX_SOURCE_DIR
 
@@ -32,6 +34,39 @@ static cix_panel *asem_panel(const cix_model *m)
                      &e);
     return p;
 }
+
+/* A model run on a binary panel file: the file's values are mapped (all
+ * its columns are the model's), and the panel is the CSV one bit for bit. */
+START_TEST(asem_binary_panel)
+{
+    cix_model *m = asem_model();
+    cix_panel *p = asem_panel(m), *q = NULL;
+    char path[] = "/tmp/cix-model-bin-XXXXXX";
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    cix_error e;
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_cix_ok(cix_panel_write_binary(p, path, &e), &e);
+    ck_assert_cix_ok(cix_model_read_panel(m, path, NULL, &q, &e), &e);
+    ck_assert_uint_gt(cix_i_panel_mapped_bytes(q), 0);
+    ck_assert_uint_eq(cix_panel_nrows(q), n);
+    ck_assert_uint_eq(cix_panel_nindicators(q), J);
+    for (size_t j = 0; j < J; j++) {
+        ck_assert_str_eq(cix_panel_indicator(q, j), cix_panel_indicator(p, j));
+        ck_assert(memcmp(cix_panel_column_const(q, j), cix_panel_column_const(p, j),
+                         n * sizeof(double)) == 0);
+    }
+    for (size_t r = 0; r < n; r++) {
+        ck_assert_str_eq(cix_panel_row_region(q, r), cix_panel_row_region(p, r));
+        ck_assert_int_eq(cix_panel_row_year(q, r), cix_panel_row_year(p, r));
+    }
+    cix_panel_free(q);
+    cix_panel_free(p);
+    cix_model_free(m);
+    unlink(path);
+}
+END_TEST
 
 START_TEST(asem_hierarchy)
 {
@@ -373,6 +408,7 @@ static Suite *suite(void)
     TCase *t = tcase_create("model");
     tcase_set_timeout(t, 300);
     tcase_add_test(t, asem_hierarchy);
+    tcase_add_test(t, asem_binary_panel);
     tcase_add_test(t, asem_index_oracle);
     tcase_add_test(t, asem_near_coinr);
     tcase_add_test(t, bad_models);

@@ -6,6 +6,7 @@
  * (a blank line stands for each line a record does not start on) and read
  * by the project's reader; error columns are mapped back to the file's.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../io/binary.h"
@@ -197,6 +198,20 @@ cleanup:
     return st;
 }
 
+/* 1 when the file at path begins as a binary panel file (cix convert):
+ * it is then loaded by cix_panel_read_file, which maps its values. */
+static int binary_file(const char *path)
+{
+    unsigned char head[8];
+    size_t got;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0; /* cix_i_read_whole_file reports it */
+    got = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return got == sizeof head && cix_i_binary_sniff(head, got);
+}
+
 cix_status cix_model_read_panel(const cix_model *m, const char *path,
                                 const cix_read_options *o, cix_panel **out, cix_error *err)
 {
@@ -218,9 +233,15 @@ cix_status cix_model_read_panel(const cix_model *m, const char *path,
     else
         cix_read_options_init(&ro);
     cix_i_alloc_init(&a, ro.alloc);
+    if (binary_file(path)) {
+        cix_panel *full = NULL;
+        if ((st = cix_panel_read_file(path, &ro, &full, err)) != CIX_OK)
+            return st;
+        return model_columns_of(m, full, ro.alloc, &a, out, err);
+    }
     if ((st = cix_i_read_whole_file(path, &a, &buf, &len, err)) != CIX_OK)
         return st;
-    if (cix_i_binary_sniff(buf, len)) {
+    if (cix_i_binary_sniff(buf, len)) { /* (short, or changed since the check) */
         cix_panel *full = NULL;
         st = cix_panel_read_buffer(buf, len, path, &ro, &full, err);
         cix_i_free(&a, buf);
