@@ -450,6 +450,39 @@ START_TEST(threads)
 }
 END_TEST
 
+/* Reads the binary panel (buf of len bytes, or with buf NULL the file
+ * `path`) through the hook allocator h with allocation N failing, N = 1,
+ * 2, ...: CIX_ENOMEM, no panel and nothing left allocated, until it
+ * succeeds with `want`. Returns the number of attempts. */
+static size_t read_failing(const cix_panel *want, cix_test_hook *h, const unsigned char *buf,
+                           size_t len, const char *path)
+{
+    cix_allocator a = cix_test_hook_allocator(h);
+    size_t n;
+    for (n = 1;; n++) {
+        cix_read_options o;
+        cix_error err;
+        cix_status st;
+        cix_panel *q = (cix_panel *)&q;
+        cix_read_options_init(&o);
+        o.alloc = &a;
+        h->count = 0;
+        h->fail_at = n;
+        st = buf ? cix_panel_read_buffer(buf, len, "p.cixp", &o, &q, &err)
+                 : cix_panel_read_file(path, &o, &q, &err);
+        h->fail_at = 0;
+        if (st == CIX_OK) {
+            assert_same(want, q);
+            cix_panel_free(q);
+            ck_assert_int_eq(h->live, 0);
+            return n;
+        }
+        ck_assert_int_eq(st, CIX_ENOMEM);
+        ck_assert_ptr_null(q);
+        ck_assert_int_eq(h->live, 0);
+    }
+}
+
 /* Allocation N fails, N = 1, 2, ...: CIX_ENOMEM, nothing left allocated, no
  * file written; then success. */
 START_TEST(allocation_failures)
@@ -479,27 +512,7 @@ START_TEST(allocation_failures)
     buf = (unsigned char *)cix_test_slurp(path_in_dir("p.cixp"), &len);
     ck_assert_ptr_nonnull(buf);
     ref = sample(1, NULL);
-    for (n = 1;; n++) {
-        cix_read_options o;
-        cix_status st;
-        cix_panel *q = (cix_panel *)&q;
-        cix_read_options_init(&o);
-        o.alloc = &a;
-        h.count = 0;
-        h.fail_at = n;
-        st = cix_panel_read_buffer(buf, len, "p.cixp", &o, &q, &err);
-        h.fail_at = 0;
-        if (st == CIX_OK) {
-            assert_same(ref, q);
-            cix_panel_free(q);
-            ck_assert_int_eq(h.live, 0);
-            break;
-        }
-        ck_assert_int_eq(st, CIX_ENOMEM);
-        ck_assert_ptr_null(q);
-        ck_assert_int_eq(h.live, 0);
-    }
-    ck_assert(n > 5);
+    ck_assert(read_failing(ref, &h, buf, len, NULL) > 5);
     cix_panel_free(ref);
     free(buf);
     remove_dir();
@@ -782,14 +795,12 @@ START_TEST(custom_allocator_not_mapped)
     cix_test_meter m = {0, 0, -1, 0};
     cix_allocator ma = cix_test_meter_allocator(&m);
     cix_test_hook h = {0, 0, 0};
-    cix_allocator ha = cix_test_hook_allocator(&h);
     const size_t n = 5000, J = 4;
     cix_panel *p = NULL, *q = NULL, *d = NULL, *b = NULL;
     cix_read_options o;
     cix_error err;
     size_t len;
     unsigned char *buf;
-    long k;
     make_dir();
     ck_assert_cix_ok(cix_panel_create(n, J, 0, NULL, &p, &err), &err);
     for (size_t j = 0; j < J; j++) {
@@ -825,26 +836,7 @@ START_TEST(custom_allocator_not_mapped)
     ck_assert_uint_eq(cix_i_panel_mapped_bytes(b), 0);
     assert_same(p, b);
     /* allocation failures through a file */
-    for (k = 1;; k++) {
-        cix_status st;
-        cix_read_options_init(&o);
-        o.alloc = &ha;
-        h.count = 0;
-        h.fail_at = k;
-        q = (cix_panel *)&q;
-        st = cix_panel_read_file(path_in_dir("p.cixp"), &o, &q, &err);
-        h.fail_at = 0;
-        if (st == CIX_OK) {
-            assert_same(p, q);
-            cix_panel_free(q);
-            ck_assert_int_eq(h.live, 0);
-            break;
-        }
-        ck_assert_int_eq(st, CIX_ENOMEM);
-        ck_assert_ptr_null(q);
-        ck_assert_int_eq(h.live, 0);
-    }
-    ck_assert(k > 5);
+    ck_assert(read_failing(p, &h, NULL, 0, path_in_dir("p.cixp")) > 5);
     free(buf);
     cix_panel_free(p);
     cix_panel_free(d);
