@@ -125,6 +125,22 @@ typedef struct rank_job {
     size_t ngroups;
 } rank_job;
 
+/* The groups of the items idx[0..n), sorted by group: their number, and
+ * with start the first item of each, then n. */
+static size_t group_starts(const int32_t *group, const size_t *idx, size_t n, size_t *start)
+{
+    size_t ng = 0;
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || (group && group[idx[k]] != group[idx[k - 1]])) {
+            if (start)
+                start[ng] = k;
+            ng++;
+        }
+    if (start)
+        start[ng] = n;
+    return ng;
+}
+
 static void rank_groups(void *arg, int t, int nt)
 {
     const rank_job *jb = arg;
@@ -147,7 +163,7 @@ cix_status cix_i_rank(const double *scores, const int32_t *group, size_t n, cix_
                       const cix_allocator *alloc, int nthreads, double *ranks, cix_error *err)
 {
     cix_allocator a;
-    size_t *idx = NULL, *tmp = NULL, *start = NULL, ngroups = 0;
+    size_t *idx = NULL, *tmp = NULL, *start = NULL, ngroups;
     uint64_t *key = NULL, *ktmp = NULL;
     cix_status st = CIX_OK;
     rank_job jb;
@@ -180,17 +196,12 @@ cix_status cix_i_rank(const double *scores, const int32_t *group, size_t n, cix_
     }
     /* then by score within each group, the groups shared among the
      * threads (each group's ranks depend on that group alone) */
-    for (size_t k = 0; k < n; k++)
-        ngroups += k == 0 || (group && group[idx[k]] != group[idx[k - 1]]);
+    ngroups = group_starts(group, idx, n, NULL);
     if (!(start = cix_i_malloc_array(&a, ngroups + 1, sizeof *start))) {
         st = cix_i_nomem(err);
         goto cleanup;
     }
-    ngroups = 0;
-    for (size_t k = 0; k < n; k++)
-        if (k == 0 || (group && group[idx[k]] != group[idx[k - 1]]))
-            start[ngroups++] = k;
-    start[ngroups] = n;
+    group_starts(group, idx, n, start);
     jb.scores = scores;
     jb.ties = ties;
     jb.ranks = ranks;
