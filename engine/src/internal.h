@@ -17,6 +17,21 @@
 #  define CIX_I_PRINTF(f, a)
 #endif
 
+/* A hot loop compiled twice, for AVX2 and for the baseline instruction set,
+ * the one for the processor chosen when the library is loaded (GNU ifunc,
+ * x86-64 Linux with glibc). The results are the same bits: a vector lane
+ * rounds as a scalar operation does, the AVX2 target has no fused
+ * multiply-add, and the library is compiled as ISO C, which contracts no
+ * expression. Elsewhere, one plain copy. */
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute)
+#  if __has_attribute(target_clones)
+#    define CIX_I_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#  endif
+#endif
+#ifndef CIX_I_SIMD_CLONES
+#  define CIX_I_SIMD_CLONES
+#endif
+
 /* ---- allocation (core/alloc.c) ---------------------------------------- */
 
 /* Blocks from this size on get the huge-page hint. */

@@ -234,6 +234,41 @@ START_TEST(test_small_panels)
 }
 END_TEST
 
+START_TEST(test_entropy_groups)
+{
+    /* entropy of min-max columns runs four columns at a time: 13 columns
+     * are three groups and one more; in them, zeros of both signs among
+     * the values, magnitudes from 1e-9 to 1e12 (the compensation of the
+     * sums takes both branches), a cost column in every group */
+    cix_panel *p = gen_panel(500, 4, 13, 30, 19u, NULL);
+    size_t n = cix_panel_nrows(p), J = cix_panel_nindicators(p);
+    cix_direction *dir = cost_every(J, 3);
+    double *z = cix_panel_column(p, 5), *w = cix_panel_column(p, 6);
+    cix_options o;
+
+    for (size_t r = 0; r < n; r += 7)
+        z[r] = r % 14 ? -0.0 : 0.0;
+    for (size_t r = 0; r < n; r++)
+        if (!isnan(w[r]))
+            w[r] = r % 5 == 0 ? w[r] * 1e9 : (r % 5 == 1 ? w[r] * 1e-9 : w[r]);
+    ck_assert_uint_eq(columns_missing(p), J);
+    cix_options_init(&o);
+    o.impute = CIX_IMPUTE_MEAN;
+    o.directions = dir;
+    o.ndirections = J;
+    for (int t = 1; t <= 3; t++)
+        ck_assert_uint_eq(compare_runs(p, &o, t), J);
+    o.range_lo = 0.002;
+    o.range_hi = 0.998;
+    o.entropy_smooth = 0.1;
+    o.entropy_shift = 0.5;
+    for (int t = 1; t <= 3; t++)
+        ck_assert_uint_eq(compare_runs(p, &o, t), J);
+    cix_panel_free(p);
+    free(dir);
+}
+END_TEST
+
 /* pca and pca-coef weights (the PCA reads the imputed, oriented panel in
  * place): auto and 2 factors, every normalization, 1, 2 and 3 threads; the
  * lean run makes at least its imputation notes, then the PCA's. */
@@ -661,6 +696,7 @@ static Suite *lean_suite(void)
     tcase_add_test(tc, test_shipped_panel);
     tcase_add_test(tc, test_missing_cells);
     tcase_add_test(tc, test_small_panels);
+    tcase_add_test(tc, test_entropy_groups);
     tcase_add_test(tc, test_pca_weights);
     tcase_add_test(tc, test_pca_memory);
     tcase_add_test(tc, test_errors);

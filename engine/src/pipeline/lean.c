@@ -5,7 +5,8 @@
  *   pass 1, per column (columns shared among the threads): the imputation
  *     mean, the normalization statistics of the imputed column, the
  *     normalized column in a scratch column of the thread, and the weight
- *     statistic (entropy d_j, sd, cv);
+ *     statistic (entropy d_j, sd, cv); the entropy of min-max columns, the
+ *     common case, four columns at a time in the lanes of a vector;
  *   weights from the statistics, or for pca / pca-coef from the PCA of the
  *     imputed, oriented columns read in place (cix_i_pca_view);
  *   pass 2, per block of rows (rows shared among the threads): the scores
@@ -312,37 +313,25 @@ static int zero_signs_differ(double a, double b)
     return a == 0 && b == 0 && signbit(a) != signbit(b);
 }
 
-/* column_stats for min-max, in one pass over the column: the missing count,
- * the sum of the present values in row order (the imputation mean) and the
- * extremes of the present values. The extremes of the imputed column are
- * those of the present values and the imputation value: the running
- * `v < lo` of column_stats keeps the first of equal values, which matters
- * only for zeros of both signs, and then column_stats runs as it is.
- * (The mean of the imputed column is not needed for min-max.) */
-LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lcol *c)
+/* The end of column_stats for min-max, from one pass over the column: the
+ * missing count, the compensated sum s + comp of the present values in row
+ * order (the imputation mean) and the extremes of the present values. The
+ * extremes of the imputed column are those of the present values and the
+ * imputation value: the running `v < lo` of column_stats keeps the first of
+ * equal values, which matters only for zeros of both signs, and then
+ * column_stats runs as it is. (The mean of the imputed column is not
+ * needed for min-max.) */
+static int stats_minmax_end(const lean *L, const double *x, lcol *c, size_t missing, double s,
+                            double comp, double lo, double hi)
 {
-    const cix_options *o = L->o;
-    size_t n = L->n, missing = 0, k;
-    double lo = INFINITY, hi = -INFINITY, s = 0.0, comp = 0.0;
+    size_t n = L->n, k;
 
-    for (size_t r = 0; r < n; r++) {
-        double v = x[r];
-        if (isnan(v)) {
-            missing++;
-            continue;
-        }
-        ksum_step(&s, &comp, v);
-        if (v < lo)
-            lo = v;
-        if (v > hi)
-            hi = v;
-    }
     if (lo == -INFINITY || hi == INFINITY)
         return 1; /* an infinite value: the full pipeline reports it */
     c->missing = missing;
     c->imp = NAN;
     k = n - missing;
-    if (missing && o->impute == CIX_IMPUTE_MEAN) {
+    if (missing && L->o->impute == CIX_IMPUTE_MEAN) {
         double f;
         if (k == 0)
             return 1;
@@ -363,6 +352,27 @@ LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lco
     return !(c->max > c->min);
 }
 
+/* column_stats for min-max, in one pass over the column. */
+LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lcol *c)
+{
+    size_t n = L->n, missing = 0;
+    double lo = INFINITY, hi = -INFINITY, s = 0.0, comp = 0.0;
+
+    for (size_t r = 0; r < n; r++) {
+        double v = x[r];
+        if (isnan(v)) {
+            missing++;
+            continue;
+        }
+        ksum_step(&s, &comp, v);
+        if (v < lo)
+            lo = v;
+        if (v > hi)
+            hi = v;
+    }
+    return stats_minmax_end(L, x, c, missing, s, comp, lo, hi);
+}
+
 /* Rows of the blocks the entropy passes compute at once. */
 #define ZBLOCK 512
 
@@ -370,8 +380,8 @@ LEAN_NOINLINE static int column_stats_minmax(const lean *L, const double *x, lco
  * x (y as norm_value gives it, a missing cell taken as f) by the operations
  * of norm_value and entropy_d, in a loop the compiler vectorizes; NaN where
  * y is. An infinite y gives an infinite z. */
-static void shifted_block(const lean *L, const lcol *c, const double *x, size_t m,
-                          double *restrict zb)
+CIX_I_SIMD_CLONES static void shifted_block(const lean *L, const lcol *c, const double *x,
+                                             size_t m, double *restrict zb)
 {
     const cix_options *o = L->o;
     double shift = o->entropy_shift, a = o->entropy_smooth, b = 1.0 - a;
@@ -441,6 +451,33 @@ LEAN_NOINLINE static void qsum_block(const double *q, size_t m, zsum *a)
     a->c = c;
 }
 
+/* zb[i] / sum, in a loop the compiler vectorizes. */
+CIX_I_SIMD_CLONES static void quotient_block(double *zb, size_t m, double sum)
+{
+    for (size_t i = 0; i < m; i++)
+        zb[i] = zb[i] / sum;
+}
+
+/* The terms p ln p of entropy_d for p = q[i], in place: 0 for p = 0, NaN
+ * kept. */
+static void plogp(double *q, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        double pr = q[i];
+        if (pr > 0)
+            q[i] = pr * log(pr);
+        else if (!isnan(pr))
+            q[i] = 0.0;
+    }
+}
+
+/* plogp of p = zb[i] / sum. */
+static void plogp_block(double *zb, size_t m, double sum)
+{
+    quotient_block(zb, m, sum);
+    plogp(zb, m);
+}
+
 /* entropy_d of the min-max column of x: one pass computes the shifted
  * values z a block of rows at a time, checks them and sums them in row
  * order as cix_i_sum does; a second pass computes them again (the same
@@ -473,15 +510,7 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
     for (size_t r0 = 0; r0 < n; r0 += ZBLOCK) {
         size_t m = n - r0 < ZBLOCK ? n - r0 : ZBLOCK;
         shifted_block(L, c, x + r0, m, zb);
-        for (size_t i = 0; i < m; i++)
-            zb[i] = zb[i] / sum;
-        for (size_t i = 0; i < m; i++) {
-            double pr = zb[i];
-            if (pr > 0)
-                zb[i] = pr * log(pr);
-            else if (!isnan(pr))
-                zb[i] = 0.0;
-        }
+        plogp_block(zb, m, sum);
         qsum_block(zb, m, &a);
     }
     e = -(a.s + a.c) / log((double)a.cnt);
@@ -490,6 +519,201 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
         *d = 0.0;
     return 0;
 }
+
+/* ---- entropy of min-max columns, GROUP columns at a time --------------- */
+
+/* With GCC's vector extensions (GCC, clang): the passes of
+ * column_stats_minmax and entropy_minmax over GROUP columns at once, one
+ * column per lane of a vector, so that the chains of additions of the
+ * compensated sums and the divisions of the columns go side by side. Each
+ * lane does the operations of the loops above on its column, in row order:
+ * the weights are the same bits as column by column, whatever the grouping
+ * and the thread count. A cell that a loop above skips (NaN) adds +0.0
+ * here, which leaves a sum and its compensation as they are: neither is
+ * ever -0.0, as both start at +0.0 and a sum is -0.0 only when both terms
+ * are. The counts are kept in doubles (exact below 2^53). Vectors are never
+ * passed to or returned from a function, so the code is the same with or
+ * without AVX. */
+#if defined(__GNUC__)
+#define LEAN_GROUPS 1
+#define GROUP 4
+
+typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
+typedef long long v4l __attribute__((vector_size(4 * sizeof(long long))));
+
+/* lane by lane: m ? a : b, for a mask m of comparisons */
+#define VSEL(m, a, b) ((v4d)(((m) & (v4l)(a)) | (~(m) & (v4l)(b))))
+/* |a| */
+#define VABS(a) ((v4d)((v4l)(a) & (v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
+/* cix_i_ksum_add of v to (S, C) in every lane (ksum_step) */
+#define VKSUM(S, C, v)                                                        \
+    do {                                                                      \
+        v4d t_ = (S) + (v);                                                   \
+        v4l m_ = VABS(S) >= VABS(v);                                          \
+        (C) += (VSEL(m_, S, v) - t_) + VSEL(m_, v, S);                        \
+        (S) = t_;                                                             \
+    } while (0)
+
+/* The per-lane constants of the shifted values of a group (shifted_block). */
+typedef struct zconst {
+    v4d a, b, rlo, span, shift, mn, mx, dm, f;
+    v4l cost;
+} zconst;
+
+/* z of shifted_block for the values v of a row, one column per lane */
+#define ZROW(K, v)                                                                   \
+    ((K)->a + (K)->b * (((K)->rlo + (K)->span * (VSEL((K)->cost, (K)->mx - VSEL((v) != (v), \
+        (K)->f, v), VSEL((v) != (v), (K)->f, v) - (K)->mn) / (K)->dm)) + (K)->shift))
+
+/* The sums of a group's passes. */
+typedef struct vsums {
+    v4d s, c, cnt, lo, hi;
+    v4l bad;
+} vsums;
+
+/* column_stats_minmax's pass over the columns x[0..GROUP) (rows [0, n)):
+ * missing cells counted in cnt, the present values summed, their
+ * extremes. */
+LEAN_NOINLINE CIX_I_SIMD_CLONES static void stats_group(const double *const *x, size_t n,
+                                                        vsums *out)
+{
+    const v4d one = {1.0, 1.0, 1.0, 1.0};
+    v4d S = {0.0, 0.0, 0.0, 0.0}, C = S, M = S;
+    v4d LO = {INFINITY, INFINITY, INFINITY, INFINITY}, HI = -LO;
+    for (size_t r = 0; r < n; r++) {
+        v4d v = {x[0][r], x[1][r], x[2][r], x[3][r]};
+        v4l nan = v != v;
+        v4d w = (v4d)(~nan & (v4l)v);
+        VKSUM(S, C, w);
+        M += (v4d)(nan & (v4l)one);
+        LO = VSEL(v < LO, v, LO);
+        HI = VSEL(v > HI, v, HI);
+    }
+    out->s = S;
+    out->c = C;
+    out->cnt = M;
+    out->lo = LO;
+    out->hi = HI;
+}
+
+/* entropy_minmax's first pass (zsum_block on the shifted values) over
+ * rows [0, n): the sums, the present count, the least and the greatest z
+ * (z varies when they differ), bad lanes (an infinite or negative z). */
+LEAN_NOINLINE CIX_I_SIMD_CLONES static void zsum_group(const double *const *x, size_t n,
+                                                       const zconst *K, vsums *out)
+{
+    const v4d one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
+    const v4d inf = {INFINITY, INFINITY, INFINITY, INFINITY};
+    v4d S = zero, C = zero, N = zero, LO = inf, HI = -inf;
+    v4l bad = {0, 0, 0, 0};
+    for (size_t r = 0; r < n; r++) {
+        v4d v = {x[0][r], x[1][r], x[2][r], x[3][r]};
+        v4d z = ZROW(K, v);
+        v4l nan = z != z;
+        v4d w = (v4d)(~nan & (v4l)z);
+        bad |= ~nan & ~((z >= zero) & (z < inf));
+        VKSUM(S, C, w);
+        N += (v4d)(~nan & (v4l)one);
+        LO = VSEL(z < LO, z, LO);
+        HI = VSEL(z > HI, z, HI);
+    }
+    out->s = S;
+    out->c = C;
+    out->cnt = N;
+    out->lo = LO;
+    out->hi = HI;
+    out->bad = bad;
+}
+
+/* The quotients z / sum of rows [r0, r0 + m) into q[0..m) (a vector per
+ * row). */
+LEAN_NOINLINE CIX_I_SIMD_CLONES static void quotient_group(const double *const *x, size_t r0,
+                                                           size_t m, const zconst *K,
+                                                           const v4d *sum, v4d *q)
+{
+    for (size_t i = 0; i < m; i++) {
+        v4d v = {x[0][r0 + i], x[1][r0 + i], x[2][r0 + i], x[3][r0 + i]};
+        q[i] = ZROW(K, v) / *sum;
+    }
+}
+
+/* qsum_block over the vectors q[0..m) into *out (s, c). */
+LEAN_NOINLINE CIX_I_SIMD_CLONES static void qsum_group(const v4d *q, size_t m, vsums *out)
+{
+    v4d S = out->s, C = out->c;
+    for (size_t i = 0; i < m; i++) {
+        v4d v = q[i];
+        v4d w = (v4d)(~(v != v) & (v4l)v);
+        VKSUM(S, C, w);
+    }
+    out->s = S;
+    out->c = C;
+}
+
+/* column_pass of columns [j0, j0 + GROUP) for min-max and entropy: the
+ * statistics of each column (stats_minmax_end), then entropy_minmax. */
+static void group_pass(const lean *L, size_t j0)
+{
+    const cix_options *o = L->o;
+    const double *x[GROUP];
+    lcol *c[GROUP];
+    v4d q[ZBLOCK], sum;
+    vsums st, zs;
+    zconst K;
+    int bad = 0;
+
+    for (int k = 0; k < GROUP; k++) {
+        size_t j = j0 + (size_t)k;
+        x[k] = cix_panel_column_const(L->p, j);
+        c[k] = &L->col[j];
+        c[k]->cost = o->directions && o->directions[j].kind == CIX_DIR_COST;
+    }
+    stats_group(x, L->n, &st);
+    for (int k = 0; k < GROUP; k++)
+        bad |= stats_minmax_end(L, x[k], c[k], (size_t)st.cnt[k], st.s[k], st.c[k], st.lo[k],
+                                st.hi[k]);
+    if (bad)
+        goto done;
+    for (int k = 0; k < GROUP; k++) {
+        K.a[k] = o->entropy_smooth;
+        K.b[k] = 1.0 - o->entropy_smooth;
+        K.rlo[k] = o->range_lo;
+        K.span[k] = o->range_hi - o->range_lo;
+        K.shift[k] = o->entropy_shift;
+        K.mn[k] = c[k]->min;
+        K.mx[k] = c[k]->max;
+        K.dm[k] = c[k]->max - c[k]->min;
+        K.f[k] = c[k]->imp;
+        K.cost[k] = c[k]->cost ? -1 : 0;
+    }
+    zsum_group(x, L->n, &K, &zs);
+    for (int k = 0; k < GROUP; k++) {
+        sum[k] = zs.s[k] + zs.c[k];
+        if (zs.bad[k] || zs.cnt[k] < 2 || sum[k] == 0 || !isfinite(sum[k]))
+            bad = 1;
+    }
+    if (bad)
+        goto done;
+    st.s = st.c = (v4d){0.0, 0.0, 0.0, 0.0};
+    for (size_t r0 = 0; r0 < L->n; r0 += ZBLOCK) {
+        size_t m = L->n - r0 < ZBLOCK ? L->n - r0 : ZBLOCK;
+        quotient_group(x, r0, m, &K, &sum, q);
+        plogp((double *)q, m * GROUP);
+        qsum_group(q, m, &st);
+    }
+    for (int k = 0; k < GROUP; k++) {
+        double e = -(st.s[k] + st.c[k]) / log(zs.cnt[k]);
+        if (zs.lo[k] == zs.hi[k]) /* the least z equals the greatest */
+            c[k]->d = 0.0;
+        else
+            c[k]->d = 1.0 - e < 0 ? 0.0 : 1.0 - e;
+    }
+
+done:
+    for (int k = 0; k < GROUP; k++)
+        c[k]->bad = bad;
+}
+#endif /* __GNUC__ */
 
 static int column_pass(const lean *L, size_t j, double *b1, double *b2)
 {
@@ -532,7 +756,18 @@ static int column_pass(const lean *L, size_t j, double *b1, double *b2)
 static void columns_worker(void *arg, int t, int nt)
 {
     lean *L = arg;
-    for (size_t j = (size_t)t; j < L->J; j += (size_t)nt)
+    size_t j = 0;
+    /* entropy of min-max columns: groups of GROUP columns, then the rest
+     * one at a time */
+#if defined(LEAN_GROUPS)
+    if (L->o->normalization == CIX_NORM_MINMAX && L->o->weighting == CIX_WEIGHT_ENTROPY) {
+        size_t ng = L->J / GROUP;
+        for (size_t g = (size_t)t; g < ng; g += (size_t)nt)
+            group_pass(L, g * GROUP);
+        j = ng * GROUP;
+    }
+#endif
+    for (j += (size_t)t; j < L->J; j += (size_t)nt)
         L->col[j].bad = column_pass(L, j, L->buf1[t], L->buf2[t]);
 }
 
@@ -571,7 +806,7 @@ static int score_rows(const lean *L, size_t r0, size_t r1)
  * compiler vectorizes. A missing y makes the score NaN, as can an overflow;
  * a piece with a NaN score runs again through score_rows, which tells
  * them apart. */
-static int score_rows_minmax(const lean *L, size_t r0, size_t r1)
+CIX_I_SIMD_CLONES static int score_rows_minmax(const lean *L, size_t r0, size_t r1)
 {
     const cix_options *o = L->o;
     double rlo = o->range_lo, span = o->range_hi - o->range_lo;
