@@ -120,6 +120,49 @@ static inline double cix_i_ksum_get(const cix_i_ksum *k)
  * *count receives the number of values summed (may be NULL). */
 double cix_i_sum(const double *x, size_t n, size_t *count);
 
+/* Four columns side by side, one per lane of a vector (GCC's vector
+ * extensions: GCC, clang): the chains of additions of their compensated
+ * sums overlap. Each lane does the operations of cix_i_ksum_add on its
+ * column, in row order, so the sums are those of one column at a time, bit
+ * for bit. A cell such a loop skips (NaN) adds +0.0 in its lane, which
+ * leaves the sum and its compensation as they are: neither is ever -0.0,
+ * as both start at +0.0 and a sum is -0.0 only when both terms are. Counts
+ * are kept in doubles (exact below 2^53). Vectors are never passed to or
+ * returned from a function, so the code is the same with or without AVX. */
+#if defined(__GNUC__)
+#define CIX_I_LANES 1
+typedef double cix_i_v4d __attribute__((vector_size(4 * sizeof(double))));
+typedef long long cix_i_v4l __attribute__((vector_size(4 * sizeof(long long))));
+/* lane by lane: m ? a : b, for a mask m of comparisons */
+#define CIX_I_VSEL(m, a, b) \
+    ((cix_i_v4d)(((m) & (cix_i_v4l)(a)) | (~(m) & (cix_i_v4l)(b))))
+/* |a| */
+#define CIX_I_VABS(a)                     \
+    ((cix_i_v4d)((cix_i_v4l)(a) &         \
+                 (cix_i_v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
+/* a with its NaN lanes +0.0 */
+#define CIX_I_VNAN0(a) ((cix_i_v4d)(~((a) != (a)) & (cix_i_v4l)(a)))
+/* cix_i_ksum_add of v to the sums S with compensations C, in every lane */
+#define CIX_I_VKSUM(S, C, v)                                               \
+    do {                                                                   \
+        cix_i_v4d t_ = (S) + (v);                                          \
+        cix_i_v4l m_ = CIX_I_VABS(S) >= CIX_I_VABS(v);                     \
+        (C) += (CIX_I_VSEL(m_, S, v) - t_) + CIX_I_VSEL(m_, v, S);         \
+        (S) = t_;                                                          \
+    } while (0)
+
+/* The present values of four columns of rows [0, n). */
+typedef struct cix_i_sums4 {
+    double s[4], c[4];   /* compensated sum s + c of the present values */
+    double missing[4];   /* NaN cells */
+    double lo[4], hi[4]; /* least and greatest present value (the first
+                          * of equal ones, as a running `v < lo` keeps) */
+} cix_i_sums4;
+
+/* The sums of the columns x[0..4), rows [0, n), in one pass. */
+void cix_i_sums4_of(const double *const *x, size_t n, cix_i_sums4 *out);
+#endif
+
 /* ---- methods: scope (pipeline/scope.c) --------------------------------- */
 
 /*

@@ -593,6 +593,21 @@ START_TEST(test_correlation_errors)
         ck_assert_str_eq(e1.message, e2.message);
         ck_assert_str_eq(e2.indicator, "");
     }
+    /* columns are checked four at a time: a constant column 2 comes before
+     * an infinite value in column 3 and a NaN in column 4 of its group, on
+     * any thread count; and a group without failure is not reported */
+    for (size_t i = 0; i < n; i++)
+        x[1 * n + i] = -3.5;
+    x[2 * n + 30] = INFINITY;
+    for (int t = 1; t <= 3; t++) {
+        double R[36];
+        cix_error e;
+        neg_src ns = {x, n};
+        cix_i_colsrc src = {neg_get, &ns};
+        ck_assert_int_eq(cix_i_correlation_src(NULL, &src, n, J, NULL, t, R, NULL, &e),
+                         CIX_EDEGENERATE);
+        ck_assert_msg(strstr(e.message, "'column 2' is constant") != NULL, "%s", e.message);
+    }
 }
 END_TEST
 

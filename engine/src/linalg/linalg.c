@@ -59,7 +59,7 @@ typedef struct corr_ctx {
     const cix_i_colsrc *src;
     size_t n, J;
     corr_col *cc;
-    double **scratch;   /* STAT_BLOCK doubles per thread (statistics) */
+    double **scratch;   /* 4 STAT_BLOCK doubles per thread (statistics) */
     /* statistics pass: the first failing column of each thread */
     size_t *fail_j;
     cix_status *fail_st;
@@ -121,6 +121,14 @@ CORR_NOINLINE static size_t check_sum_block(const double *c, size_t m, double fi
     return m;
 }
 
+/* A column's statistics from the compensated sum s + k of its n values. */
+static void stats_set(corr_col *out, double s, double k, size_t n)
+{
+    out->mean = (s + k) / (double)n;
+    out->part[0] = out->part[1] = out->part[2] = out->part[3] = 0.0;
+    out->sum = out->norm = 0.0;
+}
+
 /* Statistics of column j: the checks (every cell present and finite, not
  * all equal) and the mean (compensated, in row order). c: STAT_BLOCK
  * doubles of scratch. */
@@ -163,11 +171,65 @@ static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col
         cix_i_err_indicator(err, ind_name(p, j, nb, sizeof nb));
         return CIX_EDEGENERATE;
     }
-    out->mean = (s + k) / (double)n;
-    out->part[0] = out->part[1] = out->part[2] = out->part[3] = 0.0;
-    out->sum = out->norm = 0.0;
+    stats_set(out, s, k, n);
     return CIX_OK;
 }
+
+#if defined(CIX_I_LANES)
+/* check_sum_block on four columns, one per lane: c[k][0..m) of column k,
+ * whose first cell is first[k]; a lane of *bad set when a value is missing
+ * or infinite. */
+CORR_NOINLINE CIX_I_SIMD_CLONES static void check_sum4(const double *const *c, size_t m,
+                                                       const double *first, cix_i_v4l *varies,
+                                                       cix_i_v4l *bad, cix_i_v4d *sum,
+                                                       cix_i_v4d *comp)
+{
+    const cix_i_v4d zero = {0.0, 0.0, 0.0, 0.0};
+    const cix_i_v4d f = {first[0], first[1], first[2], first[3]};
+    cix_i_v4d S = *sum, C = *comp;
+    cix_i_v4l V = *varies, B = *bad;
+    for (size_t i = 0; i < m; i++) {
+        cix_i_v4d v = {c[0][i], c[1][i], c[2][i], c[3][i]};
+        B |= ~((v - v) == zero); /* NaN or infinite */
+        V |= v != f;
+        CIX_I_VKSUM(S, C, v);
+    }
+    *sum = S;
+    *comp = C;
+    *varies = V;
+    *bad = B;
+}
+
+/* column_stats of columns j0 .. j0 + 3 at once; 0 when one of them fails
+ * (nothing is then reported: column_stats runs on each and reports it).
+ * c: 4 STAT_BLOCK doubles of scratch. */
+static int stats_group(const corr_ctx *cx, size_t j0, double *c)
+{
+    size_t n = cx->n;
+    const double *b[4] = {c, c + STAT_BLOCK, c + 2 * STAT_BLOCK, c + 3 * STAT_BLOCK};
+    double first[4] = {0.0, 0.0, 0.0, 0.0};
+    cix_i_v4d s = {0.0, 0.0, 0.0, 0.0}, k = s;
+    cix_i_v4l varies = {0, 0, 0, 0}, bad = varies;
+
+    for (size_t r0 = 0; r0 < n; r0 += STAT_BLOCK) {
+        size_t m = n - r0 < STAT_BLOCK ? n - r0 : STAT_BLOCK;
+        for (size_t q = 0; q < 4; q++) {
+            cx->src->get(cx->src->ud, j0 + q, r0, m, c + q * STAT_BLOCK);
+            if (r0 == 0)
+                first[q] = c[q * STAT_BLOCK];
+        }
+        check_sum4(b, m, first, &varies, &bad, &s, &k);
+        if (bad[0] | bad[1] | bad[2] | bad[3])
+            return 0;
+    }
+    for (size_t q = 0; q < 4; q++)
+        if (!varies[q])
+            return 0;
+    for (size_t q = 0; q < 4; q++)
+        stats_set(&cx->cc[j0 + q], s[q], k[q], n);
+    return 1;
+}
+#endif
 
 /* Thread t: columns t, t + nt, ... in increasing order, up to its first
  * failure (an error depends on its column only, so the failure with the
@@ -175,10 +237,33 @@ static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col
 static void stats_worker(void *arg, int t, int nt)
 {
     corr_ctx *cx = arg;
+    size_t j = 0;
     cix_error_clear(&cx->fail_err[t]);
     cx->fail_j[t] = (size_t)-1;
     cx->fail_st[t] = CIX_OK;
-    for (size_t j = (size_t)t; j < cx->J; j += (size_t)nt) {
+#if defined(CIX_I_LANES)
+    /* groups of four columns, in increasing order; a group with a failing
+     * column runs again column by column, which finds and reports the
+     * failure */
+    {
+        size_t ng = cx->J / 4;
+        for (size_t g = (size_t)t; g < ng; g += (size_t)nt) {
+            if (stats_group(cx, 4 * g, cx->scratch[t]))
+                continue;
+            for (j = 4 * g; j < 4 * g + 4; j++) {
+                cix_status st =
+                    column_stats(cx, j, cx->scratch[t], &cx->cc[j], &cx->fail_err[t]);
+                if (st != CIX_OK) {
+                    cx->fail_j[t] = j;
+                    cx->fail_st[t] = st;
+                    return;
+                }
+            }
+        }
+        j = ng * 4;
+    }
+#endif
+    for (j += (size_t)t; j < cx->J; j += (size_t)nt) {
         cix_status st = column_stats(cx, j, cx->scratch[t], &cx->cc[j], &cx->fail_err[t]);
         if (st != CIX_OK) {
             cx->fail_j[t] = j;
@@ -294,7 +379,7 @@ cix_status cix_i_correlation_src(const cix_panel *p, const cix_i_colsrc *src, si
         goto cleanup;
     }
     for (int t = 0; t < nt; t++) {
-        if (!(cx.scratch[t] = cix_i_malloc_array(a, STAT_BLOCK, sizeof(double)))) {
+        if (!(cx.scratch[t] = cix_i_malloc_array(a, 4 * STAT_BLOCK, sizeof(double)))) {
             st = cix_i_nomem(err);
             goto cleanup;
         }

@@ -522,37 +522,20 @@ static int entropy_minmax(const lean *L, const double *x, const lcol *c, double 
 
 /* ---- entropy of min-max columns, GROUP columns at a time --------------- */
 
-/* With GCC's vector extensions (GCC, clang): the passes of
+/* With vector lanes (CIX_I_LANES, internal.h): the passes of
  * column_stats_minmax and entropy_minmax over GROUP columns at once, one
- * column per lane of a vector, so that the chains of additions of the
- * compensated sums and the divisions of the columns go side by side. Each
- * lane does the operations of the loops above on its column, in row order:
- * the weights are the same bits as column by column, whatever the grouping
- * and the thread count. A cell that a loop above skips (NaN) adds +0.0
- * here, which leaves a sum and its compensation as they are: neither is
- * ever -0.0, as both start at +0.0 and a sum is -0.0 only when both terms
- * are. The counts are kept in doubles (exact below 2^53). Vectors are never
- * passed to or returned from a function, so the code is the same with or
- * without AVX. */
-#if defined(__GNUC__)
+ * column per lane, so that the chains of additions of the compensated sums
+ * and the divisions of the columns go side by side. Each lane does the
+ * operations of the loops above on its column, in row order: the weights
+ * are the same bits as column by column, whatever the grouping and the
+ * thread count. */
+#if defined(CIX_I_LANES)
 #define LEAN_GROUPS 1
 #define GROUP 4
 
-typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
-typedef long long v4l __attribute__((vector_size(4 * sizeof(long long))));
-
-/* lane by lane: m ? a : b, for a mask m of comparisons */
-#define VSEL(m, a, b) ((v4d)(((m) & (v4l)(a)) | (~(m) & (v4l)(b))))
-/* |a| */
-#define VABS(a) ((v4d)((v4l)(a) & (v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
-/* cix_i_ksum_add of v to (S, C) in every lane (ksum_step) */
-#define VKSUM(S, C, v)                                                        \
-    do {                                                                      \
-        v4d t_ = (S) + (v);                                                   \
-        v4l m_ = VABS(S) >= VABS(v);                                          \
-        (C) += (VSEL(m_, S, v) - t_) + VSEL(m_, v, S);                        \
-        (S) = t_;                                                             \
-    } while (0)
+typedef cix_i_v4d v4d;
+typedef cix_i_v4l v4l;
+#define VSEL CIX_I_VSEL
 
 /* The per-lane constants of the shifted values of a group (shifted_block). */
 typedef struct zconst {
@@ -571,31 +554,6 @@ typedef struct vsums {
     v4l bad;
 } vsums;
 
-/* column_stats_minmax's pass over the columns x[0..GROUP) (rows [0, n)):
- * missing cells counted in cnt, the present values summed, their
- * extremes. */
-LEAN_NOINLINE CIX_I_SIMD_CLONES static void stats_group(const double *const *x, size_t n,
-                                                        vsums *out)
-{
-    const v4d one = {1.0, 1.0, 1.0, 1.0};
-    v4d S = {0.0, 0.0, 0.0, 0.0}, C = S, M = S;
-    v4d LO = {INFINITY, INFINITY, INFINITY, INFINITY}, HI = -LO;
-    for (size_t r = 0; r < n; r++) {
-        v4d v = {x[0][r], x[1][r], x[2][r], x[3][r]};
-        v4l nan = v != v;
-        v4d w = (v4d)(~nan & (v4l)v);
-        VKSUM(S, C, w);
-        M += (v4d)(nan & (v4l)one);
-        LO = VSEL(v < LO, v, LO);
-        HI = VSEL(v > HI, v, HI);
-    }
-    out->s = S;
-    out->c = C;
-    out->cnt = M;
-    out->lo = LO;
-    out->hi = HI;
-}
-
 /* entropy_minmax's first pass (zsum_block on the shifted values) over
  * rows [0, n): the sums, the present count, the least and the greatest z
  * (z varies when they differ), bad lanes (an infinite or negative z). */
@@ -612,7 +570,7 @@ LEAN_NOINLINE CIX_I_SIMD_CLONES static void zsum_group(const double *const *x, s
         v4l nan = z != z;
         v4d w = (v4d)(~nan & (v4l)z);
         bad |= ~nan & ~((z >= zero) & (z < inf));
-        VKSUM(S, C, w);
+        CIX_I_VKSUM(S, C, w);
         N += (v4d)(~nan & (v4l)one);
         LO = VSEL(z < LO, z, LO);
         HI = VSEL(z > HI, z, HI);
@@ -642,9 +600,8 @@ LEAN_NOINLINE CIX_I_SIMD_CLONES static void qsum_group(const v4d *q, size_t m, v
 {
     v4d S = out->s, C = out->c;
     for (size_t i = 0; i < m; i++) {
-        v4d v = q[i];
-        v4d w = (v4d)(~(v != v) & (v4l)v);
-        VKSUM(S, C, w);
+        v4d w = CIX_I_VNAN0(q[i]);
+        CIX_I_VKSUM(S, C, w);
     }
     out->s = S;
     out->c = C;
@@ -658,7 +615,8 @@ static void group_pass(const lean *L, size_t j0)
     const double *x[GROUP];
     lcol *c[GROUP];
     v4d q[ZBLOCK], sum;
-    vsums st, zs;
+    cix_i_sums4 st;
+    vsums zs, qs;
     zconst K;
     int bad = 0;
 
@@ -668,10 +626,10 @@ static void group_pass(const lean *L, size_t j0)
         c[k] = &L->col[j];
         c[k]->cost = o->directions && o->directions[j].kind == CIX_DIR_COST;
     }
-    stats_group(x, L->n, &st);
+    cix_i_sums4_of(x, L->n, &st);
     for (int k = 0; k < GROUP; k++)
-        bad |= stats_minmax_end(L, x[k], c[k], (size_t)st.cnt[k], st.s[k], st.c[k], st.lo[k],
-                                st.hi[k]);
+        bad |= stats_minmax_end(L, x[k], c[k], (size_t)st.missing[k], st.s[k], st.c[k],
+                                st.lo[k], st.hi[k]);
     if (bad)
         goto done;
     for (int k = 0; k < GROUP; k++) {
@@ -694,15 +652,15 @@ static void group_pass(const lean *L, size_t j0)
     }
     if (bad)
         goto done;
-    st.s = st.c = (v4d){0.0, 0.0, 0.0, 0.0};
+    qs.s = qs.c = (v4d){0.0, 0.0, 0.0, 0.0};
     for (size_t r0 = 0; r0 < L->n; r0 += ZBLOCK) {
         size_t m = L->n - r0 < ZBLOCK ? L->n - r0 : ZBLOCK;
         quotient_group(x, r0, m, &K, &sum, q);
         plogp((double *)q, m * GROUP);
-        qsum_group(q, m, &st);
+        qsum_group(q, m, &qs);
     }
     for (int k = 0; k < GROUP; k++) {
-        double e = -(st.s[k] + st.c[k]) / log(zs.cnt[k]);
+        double e = -(qs.s[k] + qs.c[k]) / log(zs.cnt[k]);
         if (zs.lo[k] == zs.hi[k]) /* the least z equals the greatest */
             c[k]->d = 0.0;
         else
@@ -713,7 +671,7 @@ done:
     for (int k = 0; k < GROUP; k++)
         c[k]->bad = bad;
 }
-#endif /* __GNUC__ */
+#endif /* CIX_I_LANES */
 
 static int column_pass(const lean *L, size_t j, double *b1, double *b2)
 {

@@ -498,7 +498,8 @@ typedef struct panel_view {
     const unsigned char *neg;
 } panel_view;
 
-static void panel_view_get(const void *ud, size_t j, size_t r0, size_t m, double *dst)
+CIX_I_SIMD_CLONES static void panel_view_get(const void *ud, size_t j, size_t r0, size_t m,
+                                             double *dst)
 {
     const panel_view *v = ud;
     const double *x = cix_panel_column_const(v->p, j) + r0;
@@ -652,13 +653,43 @@ PCA_NOINLINE static size_t present_sum(const double *x, size_t n, double *sum, d
     return missing;
 }
 
+/* Column j's imputation value from its missing count and the compensated
+ * sum sum + comp of its present values. */
+static void impute_set(impute_ctx *c, size_t j, size_t n, size_t missing, double sum,
+                       double comp)
+{
+    c->imp[j] = NAN;
+    c->ok[j] = 1;
+    if (missing == 0)
+        return;
+    if (c->mean && missing < n)
+        c->imp[j] = (sum + comp) / (double)(n - missing);
+    c->ok[j] = !isnan(c->imp[j]);
+}
+
 /* The value the pre-treatment gives a column's missing cells: the mean of
- * its present values in row order (pretreat.c, impute_stat, one group). */
+ * its present values in row order (pretreat.c, impute_stat, one group);
+ * with vector lanes, four columns at a time (the same bits). */
 static void impute_worker(void *arg, int t, int nt)
 {
     impute_ctx *c = arg;
-    size_t n = cix_panel_nrows(c->p), J = cix_panel_nindicators(c->p);
-    for (size_t j = (size_t)t; j < J; j += (size_t)nt) {
+    size_t n = cix_panel_nrows(c->p), J = cix_panel_nindicators(c->p), j = 0;
+#if defined(CIX_I_LANES)
+    if (c->mean) {
+        size_t ng = J / 4;
+        for (size_t g = (size_t)t; g < ng; g += (size_t)nt) {
+            const double *x[4];
+            cix_i_sums4 s4;
+            for (size_t k = 0; k < 4; k++)
+                x[k] = cix_panel_column_const(c->p, 4 * g + k);
+            cix_i_sums4_of(x, n, &s4);
+            for (size_t k = 0; k < 4; k++)
+                impute_set(c, 4 * g + k, n, (size_t)s4.missing[k], s4.s[k], s4.c[k]);
+        }
+        j = ng * 4;
+    }
+#endif
+    for (j += (size_t)t; j < J; j += (size_t)nt) {
         const double *x = cix_panel_column_const(c->p, j);
         size_t missing = 0;
         double sum = 0.0, comp = 0.0;
@@ -667,13 +698,7 @@ static void impute_worker(void *arg, int t, int nt)
         else
             for (size_t r = 0; r < n; r++)
                 missing += isnan(x[r]) != 0;
-        c->imp[j] = NAN;
-        c->ok[j] = 1;
-        if (missing == 0)
-            continue;
-        if (c->mean && missing < n)
-            c->imp[j] = (sum + comp) / (double)(n - missing);
-        c->ok[j] = !isnan(c->imp[j]);
+        impute_set(c, j, n, missing, sum, comp);
     }
 }
 
