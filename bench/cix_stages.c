@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cblas.h>
 #include <cix/cix.h>
 
 static double now(void)
@@ -132,6 +133,11 @@ int main(int argc, char **argv)
     double t0, t_parse, t_compute, t_pca, t_write;
     int c;
 
+    /* as the cix program: the BLAS on one thread unless OPENBLAS_NUM_THREADS
+     * sets its count (the same bits on any machine, and the engine's threads
+     * beside it) */
+    if (!getenv("OPENBLAS_NUM_THREADS") || !*getenv("OPENBLAS_NUM_THREADS"))
+        openblas_set_num_threads(1);
     while ((c = getopt(argc, argv, "c:o:W:h")) != -1) {
         switch (c) {
         case 'c': cost = optarg; break;

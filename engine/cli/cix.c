@@ -2,7 +2,10 @@
  * It uses the public API (cix/cix.h) only. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cblas.h>
 
 #include "cli.h"
 
@@ -529,6 +532,20 @@ static int command_from_name(const char *name, cli_command *c)
 /* main                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* The BLAS on one thread, unless OPENBLAS_NUM_THREADS sets its count. By
+ * default OpenBLAS takes a thread per core, and its DSYRK (the correlation
+ * behind PCA, CRITIC and the audit) orders its additions by its thread
+ * count: the last bits of those results would change with the machine's
+ * cores. On one thread they do not, and the engine's own threads work
+ * beside the BLAS (they centre the next block of rows while it multiplies
+ * one), so nothing is lost. */
+static void blas_threads(void)
+{
+    const char *s = getenv("OPENBLAS_NUM_THREADS");
+    if (!s || !*s)
+        openblas_set_num_threads(1);
+}
+
 int main(int argc, char **argv)
 {
     const char *name;
@@ -536,6 +553,7 @@ int main(int argc, char **argv)
     cli_run run;
     int rc, show_help = 0;
 
+    blas_threads();
     if (argc < 2)
         return cli_usage_error(NULL, "missing command: cix score|weights|pca|audit|fit|targets|validate|convert "
                                      "[OPTIONS] "
