@@ -26,10 +26,20 @@
 #if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute)
 #  if __has_attribute(target_clones)
 #    define CIX_I_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#    define CIX_I_HAVE_CLONES 1
 #  endif
 #endif
 #ifndef CIX_I_SIMD_CLONES
 #  define CIX_I_SIMD_CLONES
+#endif
+/* A loop that carries a sum, kept out of line (inlined next to a call, the
+ * compiler may keep the sum in memory, which puts a store and a load on the
+ * chain of additions), and compiled twice where CIX_I_SIMD_CLONES does (a
+ * function with copies is never inlined). */
+#if defined(__GNUC__) && !defined(CIX_I_HAVE_CLONES)
+#  define CIX_I_SUM_LOOP __attribute__((noinline))
+#else
+#  define CIX_I_SUM_LOOP CIX_I_SIMD_CLONES
 #endif
 
 /* ---- allocation (core/alloc.c) ---------------------------------------- */

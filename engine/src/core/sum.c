@@ -21,7 +21,9 @@ double cix_i_sum(const double *x, size_t n, size_t *count)
 }
 
 #if defined(CIX_I_LANES)
-CIX_I_SIMD_CLONES void cix_i_sums4_of(const double *const *x, size_t n, cix_i_sums4 *out)
+/* (the copies of a function are made where it is defined and called: a
+ * static function with copies behind the internal one) */
+CIX_I_SIMD_CLONES static void sums4(const double *const *x, size_t n, cix_i_sums4 *out)
 {
     const cix_i_v4d one = {1.0, 1.0, 1.0, 1.0};
     cix_i_v4d S = {0.0, 0.0, 0.0, 0.0}, C = S, M = S;
@@ -40,5 +42,10 @@ CIX_I_SIMD_CLONES void cix_i_sums4_of(const double *const *x, size_t n, cix_i_su
         out->lo[k] = LO[k];
         out->hi[k] = HI[k];
     }
+}
+
+void cix_i_sums4_of(const double *const *x, size_t n, cix_i_sums4 *out)
+{
+    sums4(x, n, out);
 }
 #endif

@@ -557,7 +557,7 @@ typedef struct vsums {
 /* entropy_minmax's first pass (zsum_block on the shifted values) over
  * rows [0, n): the sums, the present count, the least and the greatest z
  * (z varies when they differ), bad lanes (an infinite or negative z). */
-LEAN_NOINLINE CIX_I_SIMD_CLONES static void zsum_group(const double *const *x, size_t n,
+CIX_I_SUM_LOOP static void zsum_group(const double *const *x, size_t n,
                                                        const zconst *K, vsums *out)
 {
     const v4d one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
@@ -585,7 +585,7 @@ LEAN_NOINLINE CIX_I_SIMD_CLONES static void zsum_group(const double *const *x, s
 
 /* The quotients z / sum of rows [r0, r0 + m) into q[0..m) (a vector per
  * row). */
-LEAN_NOINLINE CIX_I_SIMD_CLONES static void quotient_group(const double *const *x, size_t r0,
+CIX_I_SUM_LOOP static void quotient_group(const double *const *x, size_t r0,
                                                            size_t m, const zconst *K,
                                                            const v4d *sum, v4d *q)
 {
@@ -596,7 +596,7 @@ LEAN_NOINLINE CIX_I_SIMD_CLONES static void quotient_group(const double *const *
 }
 
 /* qsum_block over the vectors q[0..m) into *out (s, c). */
-LEAN_NOINLINE CIX_I_SIMD_CLONES static void qsum_group(const v4d *q, size_t m, vsums *out)
+CIX_I_SUM_LOOP static void qsum_group(const v4d *q, size_t m, vsums *out)
 {
     v4d S = out->s, C = out->c;
     for (size_t i = 0; i < m; i++) {
