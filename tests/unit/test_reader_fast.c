@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cix_test.h"
+#include "io/read_fast.h"
 
 static int same_double(double a, double b)
 {
@@ -347,6 +348,150 @@ START_TEST(nthreads_is_checked)
 }
 END_TEST
 
+/* Appends text to t (growing it). */
+static void put(char **t, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    while (*n + len + 1 > *cap) {
+        *cap *= 2;
+        *t = realloc(*t, *cap);
+        ck_assert_ptr_nonnull(*t);
+    }
+    memcpy(*t + *n, s, len);
+    *n += len;
+    (*t)[*n] = '\0';
+}
+
+START_TEST(large_inputs_counted_on_threads)
+{
+    /* inputs of 1.5 MB: the rows are counted on the reader's threads, each
+     * in its span of the bytes. Lines with LF and CRLF ends, empty lines of
+     * both kinds, a line of a lone CR, and a line of 400,000 bytes that
+     * covers whole spans; the input ends with a line break, without one,
+     * and with a lone CR */
+    static const char *const tails[] = {"\n", "", "\r"};
+    for (size_t e = 0; e < sizeof tails / sizeof tails[0]; e++) {
+        size_t cap = 1 << 16, n = 0, len;
+        char *t = malloc(cap), line[96];
+        uint32_t seed = 77u + (uint32_t)e;
+        ck_assert_ptr_nonnull(t);
+        put(&t, &n, &cap, "region,year,a,b\n", 16);
+        for (int i = 0; n < 1500000; i++) {
+            uint32_t k = (seed = seed * 1664525u + 1013904223u) >> 24;
+            if (k < 8) {
+                put(&t, &n, &cap, k < 4 ? "\n" : "\r\n", k < 4 ? 1 : 2);
+                continue;
+            }
+            if (i == 20000) {
+                put(&t, &n, &cap, "long,2020,1", 11);
+                for (int r = 0; r < 400000; r += 50)
+                    put(&t, &n, &cap, "                                                  ", 50);
+                put(&t, &n, &cap, ",2\n", 3);
+                continue;
+            }
+            len = (size_t)snprintf(line, sizeof line, "r%06d,%d,%u.%u,%d%s", i, 2000 + i % 9,
+                                   k, (seed >> 8) % 1000, i % 77,
+                                   k < 120 ? "\r\n" : "\n");
+            put(&t, &n, &cap, line, len);
+        }
+        /* the end: the last row without its line break, or with a lone CR */
+        while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
+            n--;
+        put(&t, &n, &cap, tails[e], strlen(tails[e]));
+        ck_assert_int_eq(check_text(t, n, NULL), CIX_OK);
+        /* the fast path itself reads it (a final lone CR sends it to the
+         * general reader): the threads' counts let every worker end where
+         * the next begins */
+        for (int th = 2; th <= 7 && e < 2; th += 5) {
+            static const unsigned char role[] = {CIX_I_FAST_REGION, CIX_I_FAST_YEAR,
+                                                 CIX_I_FAST_VALUE, CIX_I_FAST_VALUE};
+            static const size_t role_j[] = {0, 0, 0, 1};
+            static const char *const names[] = {"a", "b"};
+            cix_i_fast_spec sp;
+            cix_panel *p = NULL, *ref = NULL;
+            cix_error err;
+            memset(&sp, 0, sizeof sp);
+            sp.delim = ',';
+            sp.ncols = 4;
+            sp.role = role;
+            sp.role_j = role_j;
+            sp.nind = 2;
+            sp.ind_name = names;
+            sp.has_year = 1;
+            sp.nthreads = th;
+            sp.buf = (const unsigned char *)t;
+            sp.fd = -1;
+            sp.off = 16;
+            sp.len = n;
+            ck_assert_int_eq(cix_i_fast_read(&sp, &p, &err), CIX_OK);
+            ck_assert_int_eq(read_general(t, n, "t.csv", NULL, &ref, &err), CIX_OK);
+            assert_panels_equal(p, ref);
+            cix_panel_free(p);
+            cix_panel_free(ref);
+        }
+        free(t);
+    }
+}
+END_TEST
+
+START_TEST(empty_line_at_a_span_edge)
+{
+    /* two spans, and an empty CRLF line whose LF is the first byte of the
+     * second span: its CR, the last byte of the first span, makes it an
+     * empty line, not a row. Rows of 32 bytes: k of them, the empty line,
+     * k - 1 more and one of 34 bytes put that LF at byte 32 k + 1 of the
+     * 64 k + 4 data bytes, where the second span begins. */
+    static const unsigned char role[] = {CIX_I_FAST_REGION, CIX_I_FAST_YEAR,
+                                         CIX_I_FAST_VALUE, CIX_I_FAST_VALUE};
+    static const size_t role_j[] = {0, 0, 0, 1};
+    static const char *const names[] = {"a", "b"};
+    const size_t k = 4096, head = 16;
+    size_t n = 0, cap = head + 64 * k + 8;
+    char *t = malloc(cap);
+    cix_i_fast_spec sp;
+    cix_panel *p = NULL, *ref = NULL;
+    cix_error err;
+
+    ck_assert_ptr_nonnull(t);
+    memcpy(t, "region,year,a,b\n", head);
+    n = head;
+    for (size_t i = 0; i < 2 * k; i++) {
+        if (i == k) {
+            memcpy(t + n, "\r\n", 2);
+            n += 2;
+        }
+        /* the row, its values followed by spaces up to 30 (32) bytes */
+        n += (size_t)snprintf(t + n, cap - n, "%-*s\r\n", i == 2 * k - 1 ? 32 : 30,
+                              "r000000,2020,1.5,2.5");
+        snprintf(t + n - (i == 2 * k - 1 ? 34 : 32), 8, "r%06zu", i);
+        t[n - (i == 2 * k - 1 ? 34 : 32) + 7] = ',';
+    }
+    ck_assert_uint_eq(n - head, 64 * k + 4);
+    ck_assert_int_eq(t[head + 32 * k + 1], '\n');
+    ck_assert_int_eq(t[head + 32 * k], '\r');
+    memset(&sp, 0, sizeof sp);
+    sp.delim = ',';
+    sp.ncols = 4;
+    sp.role = role;
+    sp.role_j = role_j;
+    sp.nind = 2;
+    sp.ind_name = names;
+    sp.has_year = 1;
+    sp.nthreads = 2;
+    sp.buf = (const unsigned char *)t;
+    sp.fd = -1;
+    sp.off = head;
+    sp.len = n;
+    ck_assert_int_eq(cix_i_fast_read(&sp, &p, &err), CIX_OK);
+    ck_assert_uint_eq(cix_panel_nrows(p), 2 * k);
+    ck_assert_int_eq(read_general(t, n, "t.csv", NULL, &ref, &err), CIX_OK);
+    assert_panels_equal(p, ref);
+    cix_panel_free(p);
+    cix_panel_free(ref);
+    ck_assert_int_eq(check_text(t, n, NULL), CIX_OK);
+    free(t);
+}
+END_TEST
+
 static Suite *fast_suite(void)
 {
     Suite *s = suite_create("reader_fast");
@@ -354,6 +499,8 @@ static Suite *fast_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, random_panels_equal_the_general_reader);
     tcase_add_test(tc, regions_met_again_in_a_later_chunk);
+    tcase_add_test(tc, large_inputs_counted_on_threads);
+    tcase_add_test(tc, empty_line_at_a_span_edge);
     tcase_add_test(tc, shapes_and_spelling);
     tcase_add_test(tc, errors_late_in_the_file);
     tcase_add_test(tc, quoted_line_breaks_anywhere);

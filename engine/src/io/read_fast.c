@@ -6,9 +6,11 @@
  * wide file or buffer to cix_i_fast_read:
  *
  * Pass 1 counts the rows: one memchr per line over the bytes (a file is
- * read in blocks of 4 MiB with pread, never held whole), noting where the
+ * read in blocks of 1 MiB with pread, never held whole), noting where the
  * input splits into T chunks of about equal size at line starts, and the
  * number of rows before each split. A line is a row unless it is empty.
+ * On a large input the T threads count it, each in its span of the bytes
+ * (count_parallel).
  *
  * The panel is then allocated once, uninitialized (every cell is written by
  * pass 2), and T workers (the calling thread and T-1 pthreads) each parse
@@ -594,6 +596,150 @@ static void count_finish(count_state *cs)
     }
 }
 
+/* Pass 1 on T threads, when each of T spans has at least SPAN_MIN bytes.
+ * Span k is bytes [S_k, S_k+1) with S_k = target[k] - 1 (S_0 the first
+ * data byte, S_T the end), so that the first line break at or after S_k
+ * ends the line after which boundary k falls, as count_block places it.
+ * Each thread notes its span's first and last line break and counts the
+ * lines that end at the other breaks (they begin inside the span); the
+ * lines that cross from one span into the next are counted afterwards, in
+ * span order, which gives count_block's rows, boundaries and longest line. */
+#define SPAN_MIN ((uint64_t)1 << 16)
+#define NO_LF UINT64_MAX
+
+typedef struct span {
+    const cix_i_fast_spec *sp;
+    uint64_t a, b;             /* bytes [a, b) */
+    uint64_t first, last;      /* its first and last line break (NO_LF: none) */
+    uint64_t rows, maxline;    /* of the lines that end at its other breaks */
+    unsigned char before_first;/* the byte before `first`, when first > a */
+    unsigned char lastbyte;    /* byte b - 1 */
+    unsigned char *buf;        /* BLOCK bytes, reading a file */
+    int status;                /* SOFT: a read failed */
+} span;
+
+static void span_block(span *s, const unsigned char *b, size_t n, uint64_t at,
+                       unsigned char prev)
+{
+    const unsigned char *p = b, *end = b + n, *q;
+    while (p < end && (q = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        uint64_t aq = at + (uint64_t)(q - b);
+        unsigned char before = q > b ? q[-1] : prev;
+        if (s->first == NO_LF) {
+            s->first = aq;
+            s->before_first = before;
+        } else {
+            uint64_t len = aq - s->last - 1;
+            if (len > s->maxline)
+                s->maxline = len;
+            if (len > 1 || (len == 1 && before != '\r'))
+                s->rows++;
+        }
+        s->last = aq;
+        p = q + 1;
+    }
+}
+
+static void *span_scan(void *arg)
+{
+    span *s = arg;
+    uint64_t pos = s->a;
+    unsigned char prev = 0;
+    while (pos < s->b) {
+        const unsigned char *b;
+        size_t n = s->b - pos < BLOCK ? (size_t)(s->b - pos) : BLOCK;
+        if (s->sp->buf) {
+            b = s->sp->buf + pos;
+            n = (size_t)(s->b - pos);
+        } else {
+            ssize_t k = pread(s->sp->fd, s->buf, n, (off_t)pos);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0) {
+                s->status = SOFT;
+                return NULL;
+            }
+            n = (size_t)k;
+            b = s->buf;
+        }
+        span_block(s, b, n, pos, prev);
+        prev = b[n - 1];
+        pos += n;
+    }
+    s->lastbyte = prev;
+    return NULL;
+}
+
+/* The lines that cross spans, in order, into cs (set up as for count_block
+ * over the whole input; count_finish follows). */
+static void spans_merge(count_state *cs, const span *s, int T)
+{
+    for (int k = 0; k < T; k++) {
+        uint64_t len;
+        unsigned char before;
+        if (s[k].first == NO_LF)
+            continue;
+        len = s[k].first - cs->line_start;
+        before = s[k].first > s[k].a || k == 0 ? s[k].before_first : s[k - 1].lastbyte;
+        if (len > cs->maxline)
+            cs->maxline = len;
+        if (len > 1 || (len == 1 && before != '\r'))
+            cs->rows++;
+        cs->line_start = s[k].first + 1;
+        while (cs->k < cs->T && cs->line_start >= cs->target[cs->k]) {
+            cs->bnd[cs->k] = cs->line_start;
+            cs->brow[cs->k] = cs->rows;
+            cs->k++;
+        }
+        cs->rows += s[k].rows;
+        if (s[k].maxline > cs->maxline)
+            cs->maxline = s[k].maxline;
+        cs->line_start = s[k].last + 1;
+    }
+    cs->prev = s[T - 1].lastbyte;
+}
+
+/* Pass 1 on T threads (T >= 2, spans of at least SPAN_MIN bytes); cs set up
+ * as for count_block. 0, SOFT or NOMEM. */
+static int count_parallel(shared *sh, count_state *cs, int T)
+{
+    const cix_i_fast_spec *sp = sh->spec;
+    span s[MAX_THREADS];
+    pthread_t th[MAX_THREADS];
+    int started[MAX_THREADS], st = 0;
+
+    for (int k = 0; k < T; k++) {
+        memset(&s[k], 0, sizeof s[k]);
+        started[k] = 0;
+        s[k].sp = sp;
+        s[k].a = k == 0 ? sp->off : cs->target[k] - 1;
+        s[k].b = k == T - 1 ? sp->len : cs->target[k + 1] - 1;
+        s[k].first = s[k].last = NO_LF;
+    }
+    for (int k = 0; k < T && !sp->buf; k++)
+        if (!(s[k].buf = s_malloc(sh, BLOCK)))
+            st = NOMEM;
+    if (st == 0) {
+        for (int k = 1; k < T; k++)
+            started[k] = pthread_create(&th[k], NULL, span_scan, &s[k]) == 0;
+        span_scan(&s[0]);
+        for (int k = 1; k < T; k++) {
+            if (started[k])
+                pthread_join(th[k], NULL);
+            else
+                span_scan(&s[k]);
+        }
+        for (int k = 0; k < T; k++)
+            if (s[k].status)
+                st = SOFT;
+        if (st == 0)
+            spans_merge(cs, s, T);
+    }
+    for (int k = 0; k < T; k++)
+        s_free(sh, s[k].buf);
+    return st;
+}
+
 /* ------------------------------------------------------------------------ */
 /* the whole read                                                           */
 /* ------------------------------------------------------------------------ */
@@ -694,7 +840,13 @@ cix_status cix_i_fast_read(const cix_i_fast_spec *sp, cix_panel **out, cix_error
         cs.target[k] = sp->off + len / (uint64_t)T * (uint64_t)k;
     cs.bnd[0] = sp->off;
     cs.brow[0] = 0;
-    if (sp->buf) {
+    if (T >= 2 && len / (uint64_t)T >= SPAN_MIN) {
+        int r = count_parallel(&sh, &cs, T);
+        if (r != 0) {
+            st = r;
+            goto cleanup;
+        }
+    } else if (sp->buf) {
         count_block(&cs, sp->buf + sp->off, (size_t)len, sp->off);
     } else {
         uint64_t pos = sp->off;
