@@ -21,8 +21,8 @@
  * the one for the processor chosen when the library is loaded (GNU ifunc,
  * x86-64 Linux with glibc). The results are the same bits: a vector lane
  * rounds as a scalar operation does, the AVX2 target has no fused
- * multiply-add, and the library is compiled as ISO C, which contracts no
- * expression. Elsewhere, one plain copy. */
+ * multiply-add, and the library is compiled with -ffp-contract=off, so no
+ * expression is contracted into one. Elsewhere, one plain copy. */
 #if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute)
 #  if __has_attribute(target_clones)
 #    define CIX_I_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
@@ -70,7 +70,8 @@ char *cix_i_strndup(const cix_allocator *a, const char *s, size_t len);
  */
 cix_status cix_i_fail(cix_error *err, cix_status status, const char *fmt, ...)
     CIX_I_PRINTF(3, 4);
-cix_status cix_i_vfail(cix_error *err, cix_status status, const char *fmt, va_list ap);
+cix_status cix_i_vfail(cix_error *err, cix_status status, const char *fmt, va_list ap)
+    CIX_I_PRINTF(3, 0);
 /* Location setters, each a no-op when err is NULL; call after cix_i_fail. */
 void cix_i_err_file(cix_error *err, const char *file, uint64_t line, uint64_t column);
 void cix_i_err_indicator(cix_error *err, const char *indicator);
@@ -135,8 +136,11 @@ double cix_i_sum(const double *x, size_t n, size_t *count);
  * sums overlap. Each lane does the operations of cix_i_ksum_add on its
  * column, in row order, so the sums are those of one column at a time, bit
  * for bit. A cell such a loop skips (NaN) adds +0.0 in its lane, which
- * leaves the sum and its compensation as they are: neither is ever -0.0,
- * as both start at +0.0 and a sum is -0.0 only when both terms are. Counts
+ * leaves the sum and its compensation as they are while the sum is finite:
+ * neither is ever -0.0, as both start at +0.0 and a sum is -0.0 only when
+ * both terms are. (After a sum overflows, the compensation may turn NaN
+ * where it stayed infinite; s + c is NaN both ways, and a column whose sum
+ * overflows fails either way.) Counts
  * are kept in doubles (exact below 2^53). Vectors are never passed to or
  * returned from a function, so the code is the same with or without AVX. */
 #if defined(__GNUC__)

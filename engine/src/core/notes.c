@@ -45,6 +45,7 @@ static cix_status notes_reserve(cix_i_notes *ns, cix_error *err, size_t more)
     return CIX_OK;
 }
 
+CIX_I_PRINTF(8, 0)
 static void note_vset(cix_note *note, cix_note_kind kind, size_t indicator, size_t row,
                       double before, double after, size_t count, const char *fmt,
                       va_list ap)
