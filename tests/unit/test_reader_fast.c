@@ -348,6 +348,42 @@ START_TEST(nthreads_is_checked)
 }
 END_TEST
 
+/* The fast path itself on text[0..n) of the columns region,year,a,b (a
+ * header of 16 bytes) on `threads` threads: it must read it (CIX_OK), and
+ * the panel must be the general reader's. Returns the number of rows. */
+static size_t fast_read_wide(const char *text, size_t n, int threads)
+{
+    static const unsigned char role[] = {CIX_I_FAST_REGION, CIX_I_FAST_YEAR,
+                                         CIX_I_FAST_VALUE, CIX_I_FAST_VALUE};
+    static const size_t role_j[] = {0, 0, 0, 1};
+    static const char *const names[] = {"a", "b"};
+    cix_i_fast_spec sp;
+    cix_panel *p = NULL, *ref = NULL;
+    cix_error err;
+    size_t rows;
+
+    memset(&sp, 0, sizeof sp);
+    sp.delim = ',';
+    sp.ncols = 4;
+    sp.role = role;
+    sp.role_j = role_j;
+    sp.nind = 2;
+    sp.ind_name = names;
+    sp.has_year = 1;
+    sp.nthreads = threads;
+    sp.buf = (const unsigned char *)text;
+    sp.fd = -1;
+    sp.off = 16;
+    sp.len = n;
+    ck_assert_int_eq(cix_i_fast_read(&sp, &p, &err), CIX_OK);
+    ck_assert_int_eq(read_general(text, n, "t.csv", NULL, &ref, &err), CIX_OK);
+    assert_panels_equal(p, ref);
+    rows = cix_panel_nrows(p);
+    cix_panel_free(p);
+    cix_panel_free(ref);
+    return rows;
+}
+
 /* Appends text to t (growing it). */
 static void put(char **t, size_t *n, size_t *cap, const char *s, size_t len)
 {
@@ -401,33 +437,8 @@ START_TEST(large_inputs_counted_on_threads)
         /* the fast path itself reads it (a final lone CR sends it to the
          * general reader): the threads' counts let every worker end where
          * the next begins */
-        for (int th = 2; th <= 7 && e < 2; th += 5) {
-            static const unsigned char role[] = {CIX_I_FAST_REGION, CIX_I_FAST_YEAR,
-                                                 CIX_I_FAST_VALUE, CIX_I_FAST_VALUE};
-            static const size_t role_j[] = {0, 0, 0, 1};
-            static const char *const names[] = {"a", "b"};
-            cix_i_fast_spec sp;
-            cix_panel *p = NULL, *ref = NULL;
-            cix_error err;
-            memset(&sp, 0, sizeof sp);
-            sp.delim = ',';
-            sp.ncols = 4;
-            sp.role = role;
-            sp.role_j = role_j;
-            sp.nind = 2;
-            sp.ind_name = names;
-            sp.has_year = 1;
-            sp.nthreads = th;
-            sp.buf = (const unsigned char *)t;
-            sp.fd = -1;
-            sp.off = 16;
-            sp.len = n;
-            ck_assert_int_eq(cix_i_fast_read(&sp, &p, &err), CIX_OK);
-            ck_assert_int_eq(read_general(t, n, "t.csv", NULL, &ref, &err), CIX_OK);
-            assert_panels_equal(p, ref);
-            cix_panel_free(p);
-            cix_panel_free(ref);
-        }
+        for (int th = 2; th <= 7 && e < 2; th += 5)
+            fast_read_wide(t, n, th);
         free(t);
     }
 }
@@ -440,16 +451,9 @@ START_TEST(empty_line_at_a_span_edge)
      * empty line, not a row. Rows of 32 bytes: k of them, the empty line,
      * k - 1 more and one of 34 bytes put that LF at byte 32 k + 1 of the
      * 64 k + 4 data bytes, where the second span begins. */
-    static const unsigned char role[] = {CIX_I_FAST_REGION, CIX_I_FAST_YEAR,
-                                         CIX_I_FAST_VALUE, CIX_I_FAST_VALUE};
-    static const size_t role_j[] = {0, 0, 0, 1};
-    static const char *const names[] = {"a", "b"};
     const size_t k = 4096, head = 16;
     size_t n = 0, cap = head + 64 * k + 8;
     char *t = malloc(cap);
-    cix_i_fast_spec sp;
-    cix_panel *p = NULL, *ref = NULL;
-    cix_error err;
 
     ck_assert_ptr_nonnull(t);
     memcpy(t, "region,year,a,b\n", head);
@@ -468,25 +472,7 @@ START_TEST(empty_line_at_a_span_edge)
     ck_assert_uint_eq(n - head, 64 * k + 4);
     ck_assert_int_eq(t[head + 32 * k + 1], '\n');
     ck_assert_int_eq(t[head + 32 * k], '\r');
-    memset(&sp, 0, sizeof sp);
-    sp.delim = ',';
-    sp.ncols = 4;
-    sp.role = role;
-    sp.role_j = role_j;
-    sp.nind = 2;
-    sp.ind_name = names;
-    sp.has_year = 1;
-    sp.nthreads = 2;
-    sp.buf = (const unsigned char *)t;
-    sp.fd = -1;
-    sp.off = head;
-    sp.len = n;
-    ck_assert_int_eq(cix_i_fast_read(&sp, &p, &err), CIX_OK);
-    ck_assert_uint_eq(cix_panel_nrows(p), 2 * k);
-    ck_assert_int_eq(read_general(t, n, "t.csv", NULL, &ref, &err), CIX_OK);
-    assert_panels_equal(p, ref);
-    cix_panel_free(p);
-    cix_panel_free(ref);
+    ck_assert_uint_eq(fast_read_wide(t, n, 2), 2 * k);
     ck_assert_int_eq(check_text(t, n, NULL), CIX_OK);
     free(t);
 }
