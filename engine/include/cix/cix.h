@@ -121,7 +121,7 @@ CIX_API size_t cix_error_format(const cix_error *err, char *buf, size_t size);
 
 /* Runtime version: CIX_VERSION_NUMBER of the library actually linked. */
 CIX_API unsigned cix_version_number(void);
-/* Runtime version string, e.g. "0.4.0". Static storage. */
+/* Runtime version string, e.g. "0.4.1". Static storage. */
 CIX_API const char *cix_version_string(void);
 
 /* ------------------------------------------------------------------------ */
