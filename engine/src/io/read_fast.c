@@ -505,11 +505,13 @@ static size_t parse_lines(worker *w, const char *s, size_t n, int last)
     return (size_t)(p - s);
 }
 
-static void *run_worker(void *arg)
+/* Thread t of cix_i_parallel: worker t of the array parses its chunk. */
+static void run_worker(void *arg, int t, int nt)
 {
-    worker *w = arg;
+    worker *w = (worker *)arg + t;
     const cix_i_fast_spec *sp = w->sh->spec;
 
+    (void)nt;
     if (sp->buf) {
         parse_lines(w, (const char *)sp->buf + w->start, (size_t)(w->end - w->start), 1);
     } else {
@@ -540,7 +542,6 @@ static void *run_worker(void *arg)
     }
     if (w->status == 0 && w->row != w->row_end)
         w->status = SOFT;
-    return NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -640,9 +641,8 @@ static void span_block(span *s, const unsigned char *b, size_t n, uint64_t at,
     }
 }
 
-static void *span_scan(void *arg)
+static void span_scan(span *s)
 {
-    span *s = arg;
     uint64_t pos = s->a;
     unsigned char prev = 0;
     while (pos < s->b) {
@@ -657,7 +657,7 @@ static void *span_scan(void *arg)
                 continue;
             if (k <= 0) {
                 s->status = SOFT;
-                return NULL;
+                return;
             }
             n = (size_t)k;
             b = s->buf;
@@ -667,7 +667,13 @@ static void *span_scan(void *arg)
         pos += n;
     }
     s->lastbyte = prev;
-    return NULL;
+}
+
+/* Thread t of cix_i_parallel: span t of the array. */
+static void span_worker(void *arg, int t, int nt)
+{
+    (void)nt;
+    span_scan((span *)arg + t);
 }
 
 /* The lines that cross spans, in order, into cs (set up as for count_block
@@ -705,12 +711,10 @@ static int count_parallel(shared *sh, count_state *cs, int T)
 {
     const cix_i_fast_spec *sp = sh->spec;
     span s[MAX_THREADS];
-    pthread_t th[MAX_THREADS];
-    int started[MAX_THREADS], st = 0;
+    int st = 0;
 
     for (int k = 0; k < T; k++) {
         memset(&s[k], 0, sizeof s[k]);
-        started[k] = 0;
         s[k].sp = sp;
         s[k].a = k == 0 ? sp->off : cs->target[k] - 1;
         s[k].b = k == T - 1 ? sp->len : cs->target[k + 1] - 1;
@@ -720,15 +724,7 @@ static int count_parallel(shared *sh, count_state *cs, int T)
         if (!(s[k].buf = s_malloc(sh, BLOCK)))
             st = NOMEM;
     if (st == 0) {
-        for (int k = 1; k < T; k++)
-            started[k] = pthread_create(&th[k], NULL, span_scan, &s[k]) == 0;
-        span_scan(&s[0]);
-        for (int k = 1; k < T; k++) {
-            if (started[k])
-                pthread_join(th[k], NULL);
-            else
-                span_scan(&s[k]);
-        }
+        cix_i_parallel(T, span_worker, s);
         for (int k = 0; k < T; k++)
             if (s[k].status)
                 st = SOFT;
@@ -794,8 +790,6 @@ cix_status cix_i_fast_read(const cix_i_fast_spec *sp, cix_panel **out, cix_error
 {
     shared sh;
     worker w[MAX_THREADS];
-    pthread_t th[MAX_THREADS];
-    int started[MAX_THREADS];
     count_state cs;
     cix_panel *p = NULL;
     uint32_t *map = NULL;
@@ -808,7 +802,6 @@ cix_status cix_i_fast_read(const cix_i_fast_spec *sp, cix_panel **out, cix_error
     *out = NULL;
     memset(&sh, 0, sizeof sh);
     memset(w, 0, sizeof w);
-    memset(started, 0, sizeof started);
     sh.spec = sp;
     if (sp->off >= sp->len || sp->nind == 0)
         return CIX_EUNSUPPORTED;
@@ -903,15 +896,7 @@ cix_status cix_i_fast_read(const cix_i_fast_spec *sp, cix_panel **out, cix_error
             }
         }
     }
-    for (int t = 1; t < T; t++)
-        started[t] = pthread_create(&th[t], NULL, run_worker, &w[t]) == 0;
-    run_worker(&w[0]);
-    for (int t = 1; t < T; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            run_worker(&w[t]);
-    }
+    cix_i_parallel(T, run_worker, w);
     st = 0;
     for (int t = 0; t < T; t++)
         if (w[t].status == NOMEM || (w[t].status == SOFT && st == 0))

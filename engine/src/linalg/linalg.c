@@ -179,10 +179,9 @@ static cix_status column_stats(const corr_ctx *cx, size_t j, double *c, corr_col
 /* check_sum_block on four columns, one per lane: c[k][0..m) of column k,
  * whose first cell is first[k]; a lane of *bad set when a value is missing
  * or infinite. */
-CIX_I_SUM_LOOP static void check_sum4(const double *const *c, size_t m,
-                                                       const double *first, cix_i_v4l *varies,
-                                                       cix_i_v4l *bad, cix_i_v4d *sum,
-                                                       cix_i_v4d *comp)
+CIX_I_SUM_LOOP static void check_sum4(const double *const *c, size_t m, const double *first,
+                                      cix_i_v4l *varies, cix_i_v4l *bad, cix_i_v4d *sum,
+                                      cix_i_v4d *comp)
 {
     const cix_i_v4d zero = {0.0, 0.0, 0.0, 0.0};
     const cix_i_v4d f = {first[0], first[1], first[2], first[3]};

@@ -543,10 +543,15 @@ typedef struct zconst {
     v4l cost;
 } zconst;
 
-/* z of shifted_block for the values v of a row, one column per lane */
-#define ZROW(K, v)                                                                   \
-    ((K)->a + (K)->b * (((K)->rlo + (K)->span * (VSEL((K)->cost, (K)->mx - VSEL((v) != (v), \
-        (K)->f, v), VSEL((v) != (v), (K)->f, v) - (K)->mn) / (K)->dm)) + (K)->shift))
+/* z of shifted_block for the imputed values y of a row, one column per
+ * lane (a cost lane takes mx - y, the others y - mn) */
+#define ZROW(K, y)                                                            \
+    ((K)->a + (K)->b * (((K)->rlo + (K)->span * (VSEL((K)->cost, (K)->mx - (y), \
+                                                      (y) - (K)->mn) /          \
+                                                 (K)->dm)) +                   \
+                        (K)->shift))
+/* row r of the columns x[0..4) */
+#define XROW(x, r) ((v4d){(x)[0][r], (x)[1][r], (x)[2][r], (x)[3][r]})
 
 /* The sums of a group's passes. */
 typedef struct vsums {
@@ -557,16 +562,16 @@ typedef struct vsums {
 /* entropy_minmax's first pass (zsum_block on the shifted values) over
  * rows [0, n): the sums, the present count, the least and the greatest z
  * (z varies when they differ), bad lanes (an infinite or negative z). */
-CIX_I_SUM_LOOP static void zsum_group(const double *const *x, size_t n,
-                                                       const zconst *K, vsums *out)
+CIX_I_SUM_LOOP static void zsum_group(const double *const *x, size_t n, const zconst *K,
+                                      vsums *out)
 {
     const v4d one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
     const v4d inf = {INFINITY, INFINITY, INFINITY, INFINITY};
     v4d S = zero, C = zero, N = zero, LO = inf, HI = -inf;
     v4l bad = {0, 0, 0, 0};
     for (size_t r = 0; r < n; r++) {
-        v4d v = {x[0][r], x[1][r], x[2][r], x[3][r]};
-        v4d z = ZROW(K, v);
+        v4d v = XROW(x, r), y = VSEL(v != v, K->f, v); /* missing: f */
+        v4d z = ZROW(K, y);
         v4l nan = z != z;
         v4d w = (v4d)(~nan & (v4l)z);
         bad |= ~nan & ~((z >= zero) & (z < inf));
@@ -585,13 +590,12 @@ CIX_I_SUM_LOOP static void zsum_group(const double *const *x, size_t n,
 
 /* The quotients z / sum of rows [r0, r0 + m) into q[0..m) (a vector per
  * row). */
-CIX_I_SUM_LOOP static void quotient_group(const double *const *x, size_t r0,
-                                                           size_t m, const zconst *K,
-                                                           const v4d *sum, v4d *q)
+CIX_I_SUM_LOOP static void quotient_group(const double *const *x, size_t r0, size_t m,
+                                          const zconst *K, const v4d *sum, v4d *q)
 {
     for (size_t i = 0; i < m; i++) {
-        v4d v = {x[0][r0 + i], x[1][r0 + i], x[2][r0 + i], x[3][r0 + i]};
-        q[i] = ZROW(K, v) / *sum;
+        v4d v = XROW(x, r0 + i), y = VSEL(v != v, K->f, v);
+        q[i] = ZROW(K, y) / *sum;
     }
 }
 
