@@ -41,6 +41,14 @@ int cli_usage_error(const char *command, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 typedef struct cli_view cli_view;
 
+/* ---- per-row arrays (mem.c) --------------------------------------------- */
+
+/* n entries of `size` bytes for a per-row array, freed with free(): from
+ * 2 MiB on, whole huge pages. NULL when out of memory or n * size
+ * overflows. cli_rows_calloc zeroes them. */
+void *cli_rows_alloc(size_t n, size_t size);
+void *cli_rows_calloc(size_t n, size_t size);
+
 /* ---- growing strings (output.c) ----------------------------------------- */
 
 /* A NUL-terminated string that grows; after an allocation failure `failed`

@@ -211,7 +211,7 @@ int cli_view_model(cli_view *v, const cix_panel *p, const cix_model *m,
     v->hurt = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt);
     v->help_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->help_val);
     v->hurt_val = malloc((n ? n : 1) * CLI_NHELP * sizeof *v->hurt_val);
-    v->year_index = calloc(n ? n : 1, sizeof *v->year_index);
+    v->year_index = cli_rows_calloc(n, sizeof *v->year_index);
     v->nnotes = cix_model_result_nnotes(r);
     v->notes = malloc((v->nnotes ? v->nnotes : 1) * sizeof *v->notes);
     ind_of = malloc((N ? N : 1) * sizeof *ind_of);

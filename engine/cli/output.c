@@ -836,7 +836,7 @@ void cli_write_weights_out(FILE *fp, const cli_run *run, const char *const *name
 
 size_t *cli_score_order(const cli_view *v)
 {
-    size_t *rows = malloc((v->n ? v->n : 1) * sizeof *rows);
+    size_t *rows = cli_rows_alloc(v->n, sizeof *rows);
     if (rows && cix_rank_order(v->panel, v->rank, rows, NULL) != CIX_OK) {
         free(rows);
         rows = NULL;

@@ -64,7 +64,7 @@ const char *cli_view_measure(const cli_view *v)
 static int year_indices(cli_view *v)
 {
     size_t ny = cix_panel_nyears(v->panel), i;
-    v->year_index = calloc(v->n ? v->n : 1, sizeof *v->year_index);
+    v->year_index = cli_rows_calloc(v->n, sizeof *v->year_index);
     if (!v->year_index)
         return -1;
     if (!cix_panel_has_year(v->panel) || ny == 0)

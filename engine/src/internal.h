@@ -44,8 +44,8 @@
 
 /* ---- allocation (core/alloc.c) ---------------------------------------- */
 
-/* Blocks from this size on get the huge-page hint. */
-#define CIX_I_HUGE_MIN ((size_t)8 << 20)
+/* Blocks from this size on get the huge-page hint (one 2 MiB page). */
+#define CIX_I_HUGE_MIN ((size_t)2 << 20)
 /* Asks the kernel for huge pages on the 2 MiB-aligned interior of a block
  * of at least CIX_I_HUGE_MIN bytes (on virtual machines the first touch of
  * 4 KiB pages can cost seconds per GiB). A hint: failures are ignored, the
