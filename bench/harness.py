@@ -18,8 +18,9 @@ Every run's weights (entropy and PCA) must agree with those of `cix weights -w
 entropy` and `cix weights -w pca` to 1e-9 (relative), and each program's first
 scores file must give
 the same ranks and rank changes and scores equal to 1e-9, or none of that
-program's times is reported. Wall time and peak RSS (wait4) are those of the
-process(es); stage times are what each program prints.
+program's times is reported. Wall time and peak RSS are those of the
+process(es), the peak measured by cix-bench-peak (bench/peak.c) so that it is
+the program's own; stage times are what each program prints.
 
 Writes OUT/results.csv (every run), OUT/summary.csv (medians), OUT/limits.csv,
 OUT/chart.svg, and prints the table. See bench/README.md.
@@ -54,22 +55,30 @@ def log(msg):
 
 
 def run_proc(argv, stdout_path=None):
-    """Runs argv; returns (wall seconds, peak RSS KiB, rc, stdout text)."""
+    """Runs argv under cix-bench-peak; returns (wall seconds, peak RSS KiB, rc,
+    stdout text). The peak is the command's own (see bench/peak.c): wait4 on
+    a process started from here would also count the harness's memory."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+    p = subprocess.Popen([args.peak] + argv, stdout=out, stderr=subprocess.PIPE)
     # read pipes before waiting so a full pipe cannot block the child
     so = b"" if stdout_path else p.stdout.read()
     se = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    _, status, _ = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
         out.close()
-    if p.returncode != 0:
+    lines = se.decode(errors="replace").rstrip("\n").split("\n")
+    rss = 0
+    if lines and lines[-1].startswith("peak_rss_kib "):
+        rss = int(lines.pop().split()[1])
+    if p.returncode != 0 or rss == 0:
         log("command failed (%d): %s\n%s" % (p.returncode, " ".join(argv),
-                                             se.decode(errors="replace")[-2000:]))
-    return wall, ru.ru_maxrss, p.returncode, so.decode(errors="replace")
+                                             "\n".join(lines)[-2000:]))
+        if p.returncode == 0:
+            p.returncode = 127
+    return wall, rss, p.returncode, so.decode(errors="replace")
 
 
 def kv_line(text, first):
@@ -468,6 +477,7 @@ def main():
     args.genpanel = os.path.join(args.build, "bench", "cix-genpanel")
     args.stages = os.path.join(args.build, "bench", "cix-bench-stages")
     args.limits = os.path.join(args.build, "bench", "cix-bench-limits")
+    args.peak = os.path.join(args.build, "bench", "cix-bench-peak")
 
     def runs_for(name):
         n = args.large_runs if name == "large" else args.runs

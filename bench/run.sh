@@ -38,6 +38,7 @@ fi
 
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCIX_SANITIZE=OFF \
     -DCIX_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j2 --target cix cix-genpanel cix-bench-stages cix-bench-limits >/dev/null
+cmake --build "$build" -j2 --target cix cix-genpanel cix-bench-stages cix-bench-limits \
+    cix-bench-peak >/dev/null
 exec /usr/bin/python3 "$src/bench/harness.py" --build "$build" --src "$src" --data "$DATA_DIR" \
     --out "$out" "$@"

@@ -7,9 +7,11 @@
 #   - with the two optional arguments: cix-bench-stages writes the same scores
 #     as `cix score --explain none` byte for byte (and as the first five
 #     columns of `cix score`), the same entropy and PCA weights as
-#     `cix weights`, and cix-bench-limits prints its four lines.
+#     `cix weights`, and cix-bench-limits prints its four lines;
+#   - cix-bench-peak passes on the exit status and reports the peak RSS.
 # usage: test_bench.sh /path/to/cix-genpanel /path/to/cix-bench-read
-#                      [/path/to/cix-bench-stages /path/to/cix [/path/to/cix-bench-limits]]
+#                      [/path/to/cix-bench-stages /path/to/cix [/path/to/cix-bench-limits
+#                      [/path/to/cix-bench-peak]]]
 set -eu
 gen=$1
 bench=$2
@@ -87,6 +89,25 @@ if [ $# -ge 4 ]; then
         "$5" parse "$work/p.csv" | grep -q ' agree=1$' || fail "limits parse"
         "$5" membw 16 | grep -q '^limit=membw ' || fail "limits membw"
         "$5" syrk 1000 10 | grep -q '^limit=syrk n=1000 m=10 ' || fail "limits syrk"
+    fi
+    if [ $# -ge 6 ]; then
+        # cix-bench-peak passes the command's exit status on and reports its
+        # peak RSS as the last line of stderr: a command that writes 64 MiB
+        # of new memory peaks above 64 MiB (and not at many times that)
+        rc=0
+        "$6" sh -c 'echo out; echo err >&2; exit 3' >"$work/peak.out" 2>"$work/peak.err" || rc=$?
+        [ "$rc" -eq 3 ] || fail "cix-bench-peak: exit status $rc, not 3"
+        [ "$(cat "$work/peak.out")" = out ] || fail "cix-bench-peak: stdout"
+        [ "$(head -n 1 "$work/peak.err")" = err ] || fail "cix-bench-peak: stderr"
+        tail -n 1 "$work/peak.err" | grep -q '^peak_rss_kib [1-9][0-9]*$' ||
+            fail "cix-bench-peak: last line $(tail -n 1 "$work/peak.err")"
+        "$6" "$5" fresh 64 >/dev/null 2>"$work/peak.err" || fail "cix-bench-peak: fresh"
+        kib=$(tail -n 1 "$work/peak.err" | cut -d' ' -f2)
+        [ "$kib" -ge 65536 ] && [ "$kib" -lt 262144 ] ||
+            fail "cix-bench-peak: peak of 64 MiB written is $kib KiB"
+        rc=0
+        "$6" "$work/no-such-program" 2>/dev/null || rc=$?
+        [ "$rc" -eq 127 ] || fail "cix-bench-peak: missing program gave $rc, not 127"
     fi
 fi
 echo "bench programs: ok"
