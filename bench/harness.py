@@ -48,6 +48,8 @@ SHAPES = {
     "large": (100000, 10, 100),
 }
 REL_TOL = 1e-9
+# cix-bench-peak in the build tree (set in main)
+PEAK = None
 
 
 def log(msg):
@@ -60,7 +62,7 @@ def run_proc(argv, stdout_path=None):
     a process started from here would also count the harness's memory."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
     t0 = time.perf_counter()
-    p = subprocess.Popen([args.peak] + argv, stdout=out, stderr=subprocess.PIPE)
+    p = subprocess.Popen([PEAK] + argv, stdout=out, stderr=subprocess.PIPE)
     # read pipes before waiting so a full pipe cannot block the child
     so = b"" if stdout_path else p.stdout.read()
     se = p.stderr.read()
@@ -451,6 +453,7 @@ def svg_chart(path, shapes, allsumm):
 
 
 def main():
+    global PEAK
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="the Release build tree")
     ap.add_argument("--src", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -477,7 +480,7 @@ def main():
     args.genpanel = os.path.join(args.build, "bench", "cix-genpanel")
     args.stages = os.path.join(args.build, "bench", "cix-bench-stages")
     args.limits = os.path.join(args.build, "bench", "cix-bench-limits")
-    args.peak = os.path.join(args.build, "bench", "cix-bench-peak")
+    PEAK = os.path.join(args.build, "bench", "cix-bench-peak")
 
     def runs_for(name):
         n = args.large_runs if name == "large" else args.runs
