@@ -184,8 +184,8 @@ static input from_text(const char *text)
 START_TEST(oom_small_inputs)
 {
     static const char *const texts[] = {
-        "region,year,gdp,pop\nBeijing,2020,3.61,21.9\nBeijing,2021,4.03,21.9\n"
-        "Shanghai,2020,3.87,24.9\n",
+        ("region,year,gdp,pop\nBeijing,2020,3.61,21.9\nBeijing,2021,4.03,21.9\n"
+         "Shanghai,2020,3.87,24.9\n"),
         "\xEF\xBB\xBFregion;year;\"地区 生产\";b\r\n\"北京\";2020;1;NA\r\n上海;2020;2,5;3\r\n",
         "region,year,indicator,value\nA,2020,x,1\nA,2020,y,2\nB,2021,x,NA\nB,2020,y,4\n",
         "region,x\nA,1\n",
