@@ -44,8 +44,8 @@ typedef struct cli_view cli_view;
 /* ---- per-row arrays (mem.c) --------------------------------------------- */
 
 /* n entries of `size` bytes for a per-row array, freed with free(): from
- * 2 MiB on, whole huge pages. NULL when out of memory or n * size
- * overflows. cli_rows_calloc zeroes them. */
+ * 2 MiB on, on a 2 MiB boundary with the huge-page hint (mem.c). NULL when
+ * out of memory or n * size overflows. cli_rows_calloc zeroes them. */
 void *cli_rows_alloc(size_t n, size_t size);
 void *cli_rows_calloc(size_t n, size_t size);
 

@@ -27,23 +27,30 @@ void cix_i_advise_huge(void *ptr, size_t size)
 #endif
 }
 
+/* Bytes to ask for a block of `size` >= CIX_I_HUGE_MIN: rounded up to whole
+ * 2 MiB pages when that adds at most an eighth (the last page can then be a
+ * huge page too: the per-row arrays of a million rows, 4 or 8 MB, are just
+ * under 4 or 8 MiB), else the size itself. */
+static size_t huge_size(size_t size)
+{
+    size_t whole = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    return whole - size <= size / 8 ? whole : size;
+}
+
 /* The default allocator: the C library's. A block of CIX_I_HUGE_MIN bytes
- * or more (the panel, the per-row and per-cell arrays of the pipeline) is
- * taken whole 2 MiB pages at a time, on a 2 MiB boundary, with the
- * huge-page hint: every page of it, the last one too, can then be a huge
- * page, and its first touch costs one fault per 2 MiB instead of 512. The
- * rounding costs less than 2 MiB of address space per block, and of memory
- * only where the last page is touched. */
+ * or more (the panel, the per-row and per-cell arrays of the pipeline) starts
+ * on a 2 MiB boundary, with the huge-page hint: its first touch then costs
+ * one fault per 2 MiB instead of 512. */
 static void *libc_malloc(void *ud, size_t size)
 {
     void *p = NULL;
     (void)ud;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (size >= CIX_I_HUGE_MIN && size <= SIZE_MAX - HUGE_PAGE) {
-        size_t whole = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        if (posix_memalign(&p, HUGE_PAGE, whole) != 0)
+        size = huge_size(size);
+        if (posix_memalign(&p, HUGE_PAGE, size) != 0)
             return NULL;
-        cix_i_advise_huge(p, whole);
+        cix_i_advise_huge(p, size);
         return p;
     }
 #endif
