@@ -40,7 +40,9 @@ static size_t huge_size(size_t size)
 /* The default allocator: the C library's. A block of CIX_I_HUGE_MIN bytes
  * or more (the panel, the per-row and per-cell arrays of the pipeline) starts
  * on a 2 MiB boundary, with the huge-page hint: its first touch then costs
- * one fault per 2 MiB instead of 512. */
+ * one fault per 2 MiB instead of 512. (posix_memalign's blocks go to
+ * realloc and free like malloc's in the C libraries of Linux, glibc and musl,
+ * the only ones this branch is compiled for.) */
 static void *libc_malloc(void *ud, size_t size)
 {
     void *p = NULL;
